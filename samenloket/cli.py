@@ -1,0 +1,64 @@
+"""`samenloket`: the one command-line entry point.
+
+Each subcommand lives in its own module with `add_arguments(parser)` and
+`run(args) -> int`; this file only lists them, so parts of the project (sitegen,
+exports, cms) add commands without touching each other's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+# name -> (module, one-line help in Dutch)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("samenloket.commands.check", "controleer alle content in één keer"),
+    "dump": ("samenloket.commands.dump", "schrijf de hele catalogus als JSON naar stdout"),
+    "reference": ("samenloket.commands.reference",
+                  "vernieuw de UPL of gemeentelijst uit een nieuwer officieel bestand"),
+    "report": ("samenloket.commands.report",
+               "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
+}
+
+
+def default_content_dir() -> Path:
+    return Path(os.environ.get("SAMENLOKET_CONTENT", "content"))
+
+
+def default_themes_dir() -> Path:
+    return Path(os.environ.get("SAMENLOKET_THEMES", "themes"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samenloket",
+        description="Landelijke productencatalogus → een site en SC-feed per gemeente.",
+    )
+    parser.add_argument("--content", type=Path, default=default_content_dir(),
+                        help="map met de content (standaard: ./content)")
+    parser.add_argument("--themes", type=Path, default=default_themes_dir(),
+                        help="map met thema's (standaard: ./themes)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("afgebroken", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
