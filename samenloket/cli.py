@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dump": ("samenloket.commands.dump", "schrijf de hele catalogus als JSON naar stdout"),
     "reference": ("samenloket.commands.reference",
                   "vernieuw de UPL of gemeentelijst uit een nieuwer officieel bestand"),
+    "build": ("sitegen.cmd_build", "bouw de statische site van elke gemeente"),
+    "serve": ("sitegen.cmd_serve", "toon public/ op http://127.0.0.1:8080/"),
     "report": ("samenloket.commands.report",
                "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
 }

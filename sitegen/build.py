@@ -1,0 +1,331 @@
+"""Build all gemeente sites: shared work once, parallel, incremental, atomic.
+
+The catalogue is loaded and every national text rendered once in the parent
+process; worker processes (forked, so they share that work) each stage whole
+sites. A page is only rendered when its dependency fingerprint changed, and only
+written when its bytes changed. Nothing goes live until every site has staged
+without error; then each changed site is swapped in with one rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
+from samenloket.resolve import profile_for
+
+from .deps import DependencyIndex
+from .markup import date_nl, euro, render_markdown
+from .output import STAGING_DIR, OutputTree, SiteChange, content_hash
+from .site import PageSpec, SiteInfo, site_pages
+from .themes import Theme, ThemeError, load_theme
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SECTION_ANCHORS = {
+    "what_it_is": "wat-is-het", "conditions": "voorwaarden", "evidence": "wat-heeft-u-nodig",
+    "procedure": "aanvragen", "costs": "kosten", "term": "hoe-lang-duurt-het",
+    "no_response": "geen-reactie", "objection": "bezwaar-en-beroep",
+    "more_info": "meer-informatie",
+}
+AUDIENCE_NL = {"particulier": "inwoners", "ondernemer": "ondernemers"}
+
+
+class BuildError(Exception):
+    """A build that failed; the message names the gemeente and the file."""
+
+
+@dataclass
+class BuildOptions:
+    content_dir: Path = Path("content")
+    themes_dir: Path = Path("themes")
+    output_dir: Path = Path("public")
+    gemeenten: list[str] | None = None
+    jobs: int = 0
+    progress: bool = False
+    jinja_environment: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BuildSummary:
+    sites: int = 0
+    sites_changed: int = 0
+    pages: int = 0
+    pages_rendered: int = 0
+    pages_written: int = 0
+    pages_removed: int = 0
+    seconds: float = 0.0
+    written: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def pages_unchanged(self) -> int:
+        return self.pages - self.pages_written
+
+    def format(self) -> str:
+        return (f"{self.sites} sites ({self.sites_changed} gewijzigd), {self.pages} "
+                f"bestanden: {self.pages_written} geschreven, {self.pages_unchanged} "
+                f"ongewijzigd, {self.pages_removed} verwijderd; "
+                f"{self.pages_rendered} pagina's opnieuw gemaakt; "
+                f"{self.seconds:.1f} s")
+
+
+def code_version(themes_dir: Path) -> str:
+    """Hash of the code and templates that shape every page."""
+    digest = hashlib.blake2b(digest_size=16)
+    roots = [PACKAGE_DIR, PACKAGE_DIR.parent / "exports", PACKAGE_DIR.parent / "samenloket",
+             themes_dir]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and \
+                    path.suffix in {".py", ".html", ".xml", ".txt", ".css", ".json",
+                                    ".yaml", ".svg", ".woff2", ".xsd"}:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class _Renderer:
+    """Jinja environments per theme (loader chain: gemeente theme → base)."""
+
+    def __init__(self, catalogue: Catalogue, jinja_options: dict[str, Any]):
+        self.catalogue = catalogue
+        self.options = {"trim_blocks": True, "lstrip_blocks": True, **jinja_options}
+        self._envs: dict[tuple[Path, ...], jinja2.Environment] = {}
+
+    def env(self, theme: Theme) -> jinja2.Environment:
+        key = tuple(theme.template_dirs)
+        env = self._envs.get(key)
+        if env is None:
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader([str(p) for p in key]),
+                autoescape=jinja2.select_autoescape(["html", "xml"]),
+                undefined=jinja2.StrictUndefined,
+                **self.options,
+            )
+            env.filters.update(markdown=render_markdown, euro=euro, date_nl=date_nl,
+                               audience_nl=AUDIENCE_NL.get)
+            env.globals.update(sections=SECTIONS, anchors=SECTION_ANCHORS,
+                               weekdays=WEEKDAYS, national=self.catalogue.products)
+            self._envs[key] = env
+        return env
+
+
+# State shared with forked workers (set in the parent before the pool starts).
+_JOB: dict[str, Any] = {}
+
+
+def _static_files(theme: Theme) -> dict[str, bytes]:
+    """CSS and assets: shared components, the gemeente's tokens, logo and fonts."""
+    files: dict[str, bytes] = {}
+    for directory in reversed(theme.static_dirs):  # most specific theme wins
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                files["static/" + str(path.relative_to(directory))] = path.read_bytes()
+    files["static/css/thema.css"] = theme.css.encode("utf-8")
+    return files
+
+
+def _theme_for(catalogue: Catalogue, themes_dir: Path, cbs: str) -> Theme:
+    profile = profile_for(catalogue, cbs)
+    seed = cbs if profile.theme == catalogue.settings.default_theme else None
+    try:
+        return load_theme(profile.theme, themes_dir, accent_seed=seed)
+    except ThemeError as exc:
+        name = catalogue.gemeenten[cbs].display_name
+        raise BuildError(f"gemeente {name} ({cbs}): thema '{profile.theme}': {exc}") \
+            from None
+
+
+def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
+    """Render what changed in one site and stage it; returns (change, pages, rendered)."""
+    catalogue: Catalogue = _JOB["catalogue"]
+    index: DependencyIndex = _JOB["index"]
+    tree: OutputTree = _JOB["tree"]
+    renderer: _Renderer = _JOB["renderer"]
+    theme = _theme_for(catalogue, _JOB["themes_dir"], cbs)
+    statics = _static_files(theme)
+    theme_hash = content_hash(b"".join(statics.values()) + repr(theme.settings).encode())
+    index.register(("theme", cbs), theme_hash)
+    logo = theme.settings.get("logo")
+    site = SiteInfo(catalogue, cbs, theme.name, logo=f"static/{logo}" if logo else None)
+    slug = site.slug
+    state = tree.load_state(slug)
+    live = tree.live(slug)
+    outputs: dict[str, bytes | None] = {}
+    fingerprints: dict[str, str] = {}
+    rendered = 0
+    env = None
+    for spec in site_pages(site, index):
+        fingerprint = index.fingerprint([*spec.tokens, ("theme", cbs)])
+        fingerprints[spec.path] = fingerprint
+        old = state.pages.get(spec.path)
+        if old is not None and old[0] == fingerprint and (live / spec.path).is_file():
+            outputs[spec.path] = None
+            continue
+        env = env or renderer.env(theme)
+        outputs[spec.path] = _render(spec, env, site)
+        rendered += 1
+    for path, data in statics.items():
+        fingerprints[path] = content_hash(data)
+        outputs[path] = data
+    return tree.stage(slug, state, outputs, fingerprints), len(outputs), rendered
+
+
+def _render(spec: PageSpec, env: jinja2.Environment, site: SiteInfo) -> bytes:
+    try:
+        if spec.produce is not None:
+            return spec.produce()
+        assert spec.template is not None and spec.context is not None
+        return env.get_template(spec.template).render(spec.context()).encode("utf-8")
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or spec.template
+        line = getattr(exc, "lineno", None)
+        raise BuildError(
+            f"gemeente {site.name} ({site.cbs_code}): template {where}"
+            f"{':' + str(line) if line else ''}: {exc} (pagina {spec.path})") from None
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise BuildError(f"gemeente {site.name} ({site.cbs_code}), pagina {spec.path}: "
+                         f"{type(exc).__name__}: {exc}") from exc
+
+
+def _stage_safely(cbs: str) -> tuple[str, Any]:
+    try:
+        return "ok", stage_site(cbs)
+    except BuildError as exc:
+        return "error", str(exc)
+    except Exception as exc:  # a worker must report, not die silently
+        return "error", f"gemeente {cbs}: {type(exc).__name__}: {exc}"
+
+
+def select_gemeenten(catalogue: Catalogue, names: Iterable[str] | None) -> list[str]:
+    """CBS codes to build: all, or those named by CBS code or slug."""
+    if not names:
+        return sorted(catalogue.gemeenten, key=lambda c: catalogue.gemeenten[c].slug)
+    by_slug = {g.slug: c for c, g in catalogue.gemeenten.items()}
+    result = []
+    for name in names:
+        code = name.upper() if name.upper() in catalogue.gemeenten else by_slug.get(name)
+        if code is None:
+            raise BuildError(f"onbekende gemeente '{name}': gebruik een CBS-code zoals "
+                             "GM0344 of een slug zoals utrecht")
+        result.append(code)
+    return result
+
+
+def _progress(done: int, total: int, pages: int, started: float) -> None:
+    elapsed = time.monotonic() - started
+    eta = elapsed / done * (total - done) if done else 0
+    sys.stderr.write(f"\r{done}/{total} sites, {pages} bestanden, nog ~{eta:.0f} s   ")
+    sys.stderr.flush()
+
+
+def build_sites(catalogue: Catalogue, options: BuildOptions,
+                on_site: Callable[[SiteChange], None] | None = None) -> BuildSummary:
+    """Build (or rebuild incrementally) the selected sites into options.output_dir."""
+    started = time.monotonic()
+    codes = select_gemeenten(catalogue, options.gemeenten)
+    tree = OutputTree(options.output_dir)
+    staging = tree.root / STAGING_DIR
+    if staging.exists():  # left by an interrupted build: never live, safe to drop
+        shutil.rmtree(staging)
+    _JOB.update(
+        catalogue=catalogue, tree=tree, themes_dir=options.themes_dir,
+        index=DependencyIndex(catalogue, code_version(options.themes_dir)),
+        renderer=_Renderer(catalogue, options.jinja_environment),
+    )
+    _warm_shared_work(catalogue)
+    jobs = options.jobs or min(os.cpu_count() or 1, 4)
+    results: list[tuple[SiteChange, int, int]] = []
+    errors: list[str] = []
+    if jobs > 1 and len(codes) > 1:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs) as pool:
+            for status, value in pool.imap_unordered(_stage_safely, codes, chunksize=4):
+                _collect(status, value, results, errors, options, len(codes), started)
+    else:
+        for code in codes:
+            _collect(*_stage_safely(code), results, errors, options, len(codes), started)
+    if options.progress:
+        sys.stderr.write("\n")
+    if errors:
+        tree.discard([r[0] for r in results])
+        if staging.exists():
+            shutil.rmtree(staging)
+        raise BuildError("\n".join(sorted(errors)) +
+                         "\nDe build is afgebroken; de vorige sites zijn ongewijzigd.")
+    summary = BuildSummary(sites=len(codes))
+    for change, pages, rendered in sorted(results, key=lambda r: r[0].slug):
+        summary.pages += pages
+        summary.pages_rendered += rendered
+        if change.changed:
+            tree.commit(change)
+            summary.sites_changed += 1
+            summary.pages_written += len(change.written)
+            summary.pages_removed += len(change.removed)
+            summary.written[change.slug] = change.written
+            if on_site is not None:
+                on_site(change)
+        elif rendered:
+            tree.save_state_only(change)
+    if staging.exists() and not any(staging.iterdir()):
+        staging.rmdir()
+    tree.write_file_if_changed("index.html", _root_index(catalogue))
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _collect(status: str, value: Any, results: list, errors: list[str],
+             options: BuildOptions, total: int, started: float) -> None:
+    if status == "ok":
+        results.append(value)
+    else:
+        errors.append(value)
+    if options.progress:
+        _progress(len(results) + len(errors), total, sum(r[1] for r in results), started)
+
+
+def _warm_shared_work(catalogue: Catalogue) -> None:
+    """Render every national text once, before forking, so all sites reuse it."""
+    product_root = "../../"
+    for product in catalogue.products.values():
+        for text in product.sections.values():
+            render_markdown(text, product_root)
+    for event in catalogue.life_events.values():
+        render_markdown(event.intro, product_root)
+
+
+def _root_index(catalogue: Catalogue) -> bytes:
+    """public/index.html: a plain list of every gemeente site (for local serving)."""
+    items = "\n".join(
+        f'<li><a href="{g.slug}/">{_escape(g.display_name)}</a> ({g.cbs_code}, '
+        f"{_escape(g.province)})</li>"
+        for g in sorted(catalogue.gemeenten.values(), key=lambda g: g.slug)
+    )
+    return (
+        '<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Samenloket: alle gemeentesites</title>\n</head>\n<body>\n<main>\n"
+        f"<h1>Samenloket: {len(catalogue.gemeenten)} gemeentesites</h1>\n"
+        f"<ul>\n{items}\n</ul>\n</main>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))

@@ -1,0 +1,77 @@
+"""`samenloket build` and `samenloket serve`."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import logging
+import sys
+from pathlib import Path
+
+from samenloket.errors import ContentErrors
+from samenloket.loader import load_catalogue
+
+from .build import BuildError
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gemeente", action="append", metavar="GM0344",
+                        help="alleen deze gemeente (CBS-code of slug); mag vaker")
+    parser.add_argument("--out", type=Path, default=Path("public"),
+                        help="uitvoermap (standaard: public/)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="aantal processen (standaard: aantal cores)")
+    parser.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from pelican import Pelican
+
+    from .generator import CatalogueGenerator
+    from .settings import pelican_settings
+
+    try:
+        catalogue = load_catalogue(args.content, themes_dir=args.themes)
+    except ContentErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+    settings = pelican_settings(
+        args.content, args.themes, args.out,
+        SAMENLOKET_GEMEENTEN=args.gemeente, SAMENLOKET_JOBS=args.jobs,
+        SAMENLOKET_PROGRESS=not args.quiet and sys.stderr.isatty(),
+    )
+    settings["SAMENLOKET_CATALOGUE"] = catalogue
+    try:
+        Pelican(settings).run()
+    except BuildError as exc:
+        print(f"build mislukt:\n{exc}", file=sys.stderr)
+        return 1
+    summary = CatalogueGenerator.last_summary
+    assert summary is not None
+    print(summary.format())
+    print(f"Uitvoer: {args.out}/<gemeente>/ (bijvoorbeeld {args.out}/utrecht/index.html)")
+    return 0
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, default=Path("public"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    if not (args.dir / "index.html").is_file():
+        print(f"{args.dir} heeft nog geen sites: draai eerst 'samenloket build'",
+              file=sys.stderr)
+        return 1
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(args.dir))
+    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
+        print(f"Alle gemeentesites: http://{args.host}:{args.port}/ (stop met Ctrl+C)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0

@@ -1,0 +1,140 @@
+"""Which inputs each page depends on, as hashable tokens.
+
+Every page declares the tokens it reads (a product's text, a gemeente's local
+facts, the titles of linked products...). A page's fingerprint is the hash of its
+tokens' hashes, so a build can tell without rendering whether a page can have
+changed. The same rules answer "which pages does this edit affect?" for the
+CMS's publish → rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from functools import cached_property
+
+from samenloket.model import Catalogue
+from samenloket.resolve import is_offered, profile_for
+
+Token = tuple[str, ...]
+
+
+def _hash(value: object) -> str:
+    data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
+
+
+class DependencyIndex:
+    """Hashes of every token of one catalogue (computed lazily, once)."""
+
+    def __init__(self, catalogue: Catalogue, code_version: str):
+        self.catalogue = catalogue
+        self.code_version = code_version
+        self._cache: dict[Token, str] = {}
+
+    def token_hash(self, token: Token) -> str:
+        cached = self._cache.get(token)
+        if cached is None:
+            cached = self._cache[token] = _hash(self._value(token))
+        return cached
+
+    def fingerprint(self, tokens: Iterable[Token]) -> str:
+        digest = hashlib.blake2b(self.code_version.encode(), digest_size=16)
+        for token in tokens:
+            digest.update("/".join(token).encode())
+            digest.update(self.token_hash(token).encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def events_of_product(self) -> dict[str, tuple[str, ...]]:
+        """Life events that link each product (for 'appears in' lists)."""
+        result: dict[str, list[str]] = {}
+        for slug, event in self.catalogue.life_events.items():
+            for step in event.steps:
+                for item in step.items:
+                    product = getattr(item, "product", None)
+                    if product:
+                        result.setdefault(product, [])
+                        if slug not in result[product]:
+                            result[product].append(slug)
+        return {k: tuple(sorted(v)) for k, v in result.items()}
+
+    def _value(self, token: Token) -> object:
+        kind, *args = token
+        cat = self.catalogue
+        if kind == "product":  # a national product's full text
+            return cat.products[args[0]].model_dump(mode="json")
+        if kind == "head":  # what a link or card shows of a product
+            product = cat.products[args[0]]
+            return [product.title, product.summary]
+        if kind == "local":  # one gemeente's facts for one product
+            local = profile_for(cat, args[0]).products.get(args[1])
+            return local.model_dump(mode="json") if local else None
+        if kind == "event":
+            return cat.life_events[args[0]].model_dump(mode="json")
+        if kind == "events":  # the list of life events (navigation, home)
+            return [[e.slug, e.title, e.summary, e.order]
+                    for e in cat.life_events.values()]
+        if kind == "site":  # a gemeente's own data, without products and news
+            profile = profile_for(cat, args[0])
+            return [cat.gemeenten[args[0]].model_dump(mode="json"),
+                    profile.model_dump(mode="json", exclude={"products", "news"}),
+                    cat.settings.model_dump(mode="json")]
+        if kind == "offered":  # which products this gemeente offers, with titles
+            return [[slug, self._local_title(args[0], slug)]
+                    for slug in sorted(cat.products) if is_offered(cat, args[0], slug)]
+        if kind == "news":
+            return [n.model_dump(mode="json") for n in profile_for(cat, args[0]).news]
+        if kind == "theme":  # resolved by the builder and registered explicitly
+            raise KeyError(f"theme token {token} must be registered before use")
+        raise KeyError(f"unknown dependency token {token}")
+
+    def _local_title(self, cbs: str, slug: str) -> str:
+        local = profile_for(self.catalogue, cbs).products.get(slug)
+        return (local.title if local and local.title else None) or \
+            self.catalogue.products[slug].title
+
+    def register(self, token: Token, value_hash: str) -> None:
+        """Set the hash of a token computed elsewhere (themes, templates)."""
+        self._cache[token] = value_hash
+
+
+def product_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
+    product = index.catalogue.products[slug]
+    tokens: list[Token] = [("site", cbs), ("events",), ("product", slug),
+                           ("local", cbs, slug), ("offered", cbs)]
+    tokens += [("head", r) for r in product.related if r in index.catalogue.products]
+    tokens += [("local", cbs, r) for r in product.related
+               if r in index.catalogue.products]
+    return tokens
+
+
+def life_event_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
+    tokens: list[Token] = [("site", cbs), ("events",), ("event", slug), ("offered", cbs)]
+    for step in index.catalogue.life_events[slug].steps:
+        for item in step.items:
+            product = getattr(item, "product", None)
+            if product:
+                tokens += [("head", product), ("local", cbs, product)]
+    return tokens
+
+
+def site_wide_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
+    """Pages that list every offered product (A–Z, search, sitemap, feeds)."""
+    offered = [slug for slug in sorted(index.catalogue.products)
+               if is_offered(index.catalogue, cbs, slug)]
+    tokens: list[Token] = [("site", cbs), ("events",), ("offered", cbs), ("news", cbs)]
+    tokens += [("head", slug) for slug in offered]
+    tokens += [("local", cbs, slug) for slug in offered]
+    return tokens
+
+
+def full_catalogue_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
+    """Outputs that carry whole product texts (SC feed, open data)."""
+    offered = [slug for slug in sorted(index.catalogue.products)
+               if is_offered(index.catalogue, cbs, slug)]
+    tokens = site_wide_tokens(index, cbs)
+    tokens += [("product", slug) for slug in offered]
+    tokens += [("event", slug) for slug in sorted(index.catalogue.life_events)]
+    return tokens

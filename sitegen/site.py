@@ -1,0 +1,306 @@
+"""The pages of one gemeente's site: paths, templates, inputs and context.
+
+Every site has the same paths for the same things (a route learnt on one site
+works on all); what differs is the local data and the theme's CSS. A page is a
+PageSpec: its output path, the dependency tokens it reads (for incremental
+builds) and a function that makes its template context only when it must be
+rendered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Any
+
+from feedgenerator import Atom1Feed
+
+from samenloket.model import Catalogue, GemeenteProfile, LifeEvent, NewsItem
+from samenloket.resolve import (
+    LIFE_EVENT_PATH,
+    PRODUCT_PATH,
+    ResolvedProduct,
+    offered_products,
+    profile_for,
+    site_url,
+)
+
+from .deps import (
+    DependencyIndex,
+    Token,
+    full_catalogue_tokens,
+    life_event_tokens,
+    product_tokens,
+    site_wide_tokens,
+)
+# Where to find any gemeente's contact details when the catalogue has none.
+ORGANISATIONS_REGISTER = "https://organisaties.overheid.nl/Gemeenten/"
+NEWS_ON_HOME = 3
+
+
+@dataclass
+class PageSpec:
+    """One output file: a template page, or raw bytes from a producer."""
+
+    path: str
+    tokens: list[Token]
+    template: str | None = None
+    context: Callable[[], dict[str, Any]] | None = None
+    produce: Callable[[], bytes] | None = None
+
+
+@dataclass
+class SiteInfo:
+    """What every page of one site shares (header, footer, navigation)."""
+
+    catalogue: Catalogue
+    cbs_code: str
+    theme_name: str
+    logo: str | None = None
+    pages: list[str] = field(default_factory=list)
+
+    @cached_property
+    def gemeente(self):  # noqa: ANN201 - Gemeente
+        return self.catalogue.gemeenten[self.cbs_code]
+
+    @cached_property
+    def profile(self) -> GemeenteProfile:
+        return profile_for(self.catalogue, self.cbs_code)
+
+    @property
+    def name(self) -> str:
+        return self.gemeente.display_name
+
+    @property
+    def slug(self) -> str:
+        return self.gemeente.slug
+
+    @cached_property
+    def url(self) -> str:
+        return site_url(self.catalogue, self.cbs_code)
+
+    @property
+    def example_data(self) -> bool:
+        return self.profile.example_data
+
+    @property
+    def contact(self):  # noqa: ANN201 - Contact
+        return self.profile.contact
+
+    @property
+    def has_contact(self) -> bool:
+        c = self.profile.contact
+        return bool(c.phone or c.email or c.contact_form_url or c.website
+                    or self.profile.locations)
+
+    @property
+    def contact_fallback_url(self) -> str:
+        return self.profile.contact.website or ORGANISATIONS_REGISTER
+
+    @cached_property
+    def products(self) -> list[ResolvedProduct]:
+        return offered_products(self.catalogue, self.cbs_code)
+
+    @cached_property
+    def products_by_slug(self) -> dict[str, ResolvedProduct]:
+        return {p.slug: p for p in self.products}
+
+    @cached_property
+    def life_events(self) -> list[LifeEvent]:
+        return sorted(self.catalogue.life_events.values(), key=lambda e: (e.order, e.title))
+
+    @cached_property
+    def top_tasks(self) -> list[ResolvedProduct]:
+        slugs = self.profile.top_tasks or DEFAULT_TOP_TASKS
+        return [self.products_by_slug[s] for s in slugs if s in self.products_by_slug]
+
+    def events_with(self, slug: str, index: DependencyIndex) -> list[LifeEvent]:
+        return [self.catalogue.life_events[e] for e in index.events_of_product.get(slug, ())]
+
+    def az_groups(self) -> list[tuple[str, list[ResolvedProduct]]]:
+        groups: dict[str, list[ResolvedProduct]] = {}
+        for product in self.products:
+            letter = product.title[:1].upper()
+            letter = letter if letter.isalpha() else "#"
+            groups.setdefault(letter, []).append(product)
+        return sorted(groups.items())
+
+
+# Shown on a homepage when a gemeente has not chosen its own top tasks.
+DEFAULT_TOP_TASKS = (
+    "paspoort-aanvragen", "identiteitskaart-aanvragen", "verhuizing-doorgeven",
+    "rijbewijs-verlengen", "uittreksel-brp", "grofvuil-ophalen",
+)
+
+
+def _page_context(site: SiteInfo, path: str, title: str,
+                  crumbs: list[tuple[str, str]], **extra: Any) -> dict[str, Any]:
+    depth = path.count("/")
+    root = "../" * depth
+    url_path = path.removesuffix("index.html")
+    return {
+        "site": site,
+        "root": root,
+        "home": root or "./",
+        "page_title": title,
+        "canonical": f"{site.url}/{url_path}",
+        "crumbs": crumbs,
+        "path": url_path,
+        "description": f"Producten en diensten van de gemeente {site.name}.",
+        **extra,
+    }
+
+
+def _json_ld(site: SiteInfo, product: ResolvedProduct) -> str:
+    """schema.org GovernmentService for a product page (non-executable data)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": product.title,
+        "description": product.summary,
+        "url": f"{site.url}/{PRODUCT_PATH.format(slug=product.slug)}",
+        "serviceType": product.product.title,
+        "provider": {
+            "@type": "GovernmentOrganization",
+            "name": f"Gemeente {site.name}",
+            "url": f"{site.url}/",
+        },
+        "areaServed": {"@type": "AdministrativeArea", "name": site.name},
+        "audience": [{"@type": "Audience", "audienceType": a}
+                     for a in product.product.audience],
+    }
+    if product.application_url:
+        data["availableChannel"] = {"@type": "ServiceChannel",
+                                    "serviceUrl": product.application_url}
+    if site.contact.phone:
+        data["provider"]["telephone"] = site.contact.phone
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    # Never let data close the <script> element it sits in.
+    return text.replace("</", "<\\/")
+
+
+def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
+    """Every page of one gemeente's site, in a stable order."""
+    cbs = site.cbs_code
+    cat = site.catalogue
+    home_crumb = ("Home", "")
+    pages: list[PageSpec] = []
+    wide = site_wide_tokens(index, cbs)
+
+    def add(path: str, tokens: list[Token], template: str,
+            context: Callable[[], dict[str, Any]]) -> None:
+        pages.append(PageSpec(path, tokens, template, context))
+
+    add("index.html", wide, "home.html", lambda: _page_context(
+        site, "index.html", f"Gemeente {site.name}", [],
+        news=site.profile.news[:NEWS_ON_HOME]))
+    add("producten/index.html", wide, "products.html", lambda: _page_context(
+        site, "producten/index.html", "Producten en diensten A-Z",
+        [home_crumb], groups=site.az_groups()))
+    for slug in cat.products:
+        if slug not in site.products_by_slug:
+            continue
+        path = PRODUCT_PATH.format(slug=slug) + "index.html"
+
+        def product_context(slug: str = slug, path: str = path) -> dict[str, Any]:
+            product = site.products_by_slug[slug]
+            related = [site.products_by_slug[r] for r in product.product.related
+                       if r in site.products_by_slug]
+            return _page_context(
+                site, path, product.title,
+                [home_crumb, ("Producten en diensten", "producten/")],
+                product=product, related=related,
+                events=site.events_with(slug, index),
+                json_ld=_json_ld(site, product),
+                description=product.summary)
+
+        add(path, product_tokens(index, cbs, slug), "product.html", product_context)
+    add("levensgebeurtenissen/index.html", [("site", cbs), ("events",)],
+        "life_events.html", lambda: _page_context(
+            site, "levensgebeurtenissen/index.html", "Levensgebeurtenissen",
+            [home_crumb]))
+    for event in site.life_events:
+        path = LIFE_EVENT_PATH.format(slug=event.slug) + "index.html"
+
+        def event_context(event: LifeEvent = event, path: str = path) -> dict[str, Any]:
+            return _page_context(
+                site, path, event.title,
+                [home_crumb, ("Levensgebeurtenissen", "levensgebeurtenissen/")],
+                event=event, products=site.products_by_slug,
+                description=event.summary)
+
+        add(path, life_event_tokens(index, cbs, event.slug), "life_event.html",
+            event_context)
+    simple = [("site", cbs), ("events",)]
+    add("contact/index.html", simple, "contact.html", lambda: _page_context(
+        site, "contact/index.html", "Contact", [home_crumb]))
+    add("zoeken/index.html", wide, "search.html", lambda: _page_context(
+        site, "zoeken/index.html", "Zoeken", [home_crumb], groups=site.az_groups()))
+    add("toegankelijkheid/index.html", simple, "accessibility.html",
+        lambda: _page_context(site, "toegankelijkheid/index.html",
+                              "Toegankelijkheid", [home_crumb]))
+    add("privacy/index.html", simple, "privacy.html", lambda: _page_context(
+        site, "privacy/index.html", "Privacy", [home_crumb]))
+    add("404.html", simple, "404.html", lambda: _page_context(
+        site, "404.html", "Pagina niet gevonden", [home_crumb]))
+    news_tokens = [("site", cbs), ("events",), ("news", cbs)]
+    add("nieuws/index.html", news_tokens, "news_index.html", lambda: _page_context(
+        site, "nieuws/index.html", "Nieuws", [home_crumb], news=site.profile.news))
+    for item in site.profile.news:
+        path = f"nieuws/{item.slug}/index.html"
+
+        def news_context(item: NewsItem = item, path: str = path) -> dict[str, Any]:
+            return _page_context(site, path, item.title,
+                                 [home_crumb, ("Nieuws", "nieuws/")], item=item,
+                                 description=item.summary)
+
+        add(path, news_tokens, "news_item.html", news_context)
+    add("robots.txt", simple, "robots.txt", lambda: _page_context(
+        site, "robots.txt", "", []))
+    add("sitemap.xml", wide, "sitemap.xml", lambda: _page_context(
+        site, "sitemap.xml", "", [], urls=site.pages))
+    site.pages = [p.path.removesuffix("index.html") for p in pages
+                  if p.path.endswith(".html") and p.path != "404.html"]
+    pages.append(PageSpec("nieuws/atom.xml", news_tokens,
+                          produce=lambda: news_feed(site)))
+    pages.append(PageSpec("sc/producten.xml", full_catalogue_tokens(index, cbs),
+                          produce=lambda: _export(site, "sc/producten.xml")))
+    pages.append(PageSpec("open-data/producten.json", full_catalogue_tokens(index, cbs),
+                          produce=lambda: _export(site, "open-data/producten.json")))
+    return pages
+
+
+def _export(site: SiteInfo, path: str) -> bytes:
+    from exports import site_files  # the SC feed and open data of one gemeente
+
+    return site_files(site.catalogue, site.cbs_code)[path]
+
+
+def news_feed(site: SiteInfo) -> bytes:
+    """Atom feed of local news, with Pelican's feed library (feedgenerator)."""
+    feed = _StableAtomFeed(
+        title=f"Nieuws van gemeente {site.name}",
+        link=f"{site.url}/nieuws/",
+        feed_url=f"{site.url}/nieuws/atom.xml",
+        description=f"Nieuws van gemeente {site.name}",
+        language="nl",
+    )
+    for item in site.profile.news:
+        moment = datetime(item.date.year, item.date.month, item.date.day,
+                          tzinfo=timezone.utc)
+        feed.add_item(title=item.title, link=f"{site.url}/nieuws/{item.slug}/",
+                      description=item.summary, unique_id=f"{site.url}/nieuws/{item.slug}/",
+                      pubdate=moment, updateddate=moment)
+    return feed.writeString("utf-8").encode("utf-8")
+
+
+class _StableAtomFeed(Atom1Feed):
+    """An empty feed dates itself 'now'; a fixed date keeps builds byte-stable."""
+
+    def latest_post_date(self) -> datetime:
+        if not self.items:
+            return datetime(2000, 1, 1, tzinfo=timezone.utc)
+        return super().latest_post_date()
