@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("sitegen.cmd_serve", "toon public/ op http://127.0.0.1:8080/"),
     "report": ("samenloket.commands.report",
                "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
+    "fmt": ("samenloket.commands.fmt",
+            "herschrijf de content in canonieke vorm (--check: alleen melden)"),
 }
 
 

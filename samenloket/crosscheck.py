@@ -45,16 +45,17 @@ def _check_upl(products: dict[str, Product], upl: dict[str, UplEntry],
                        "dezelfde UPL-naam staat er twee keer", "verwijder de dubbele")
 
 
-def _check_products(products: dict[str, Product], errors: Collector) -> None:
+def _check_products(products: dict[str, Product], known: set[str],
+                    errors: Collector) -> None:
     titles: dict[str, str] = {}
-    slugs = sorted(products)
+    slugs = sorted(known)
     for slug, product in products.items():
         path, located = errors.sources[("product", slug)]
         for index, related in enumerate(product.related):
             if related == slug:
                 errors.add(path, located.line_of(("related", index)), "related",
                            "een product verwijst naar zichzelf", "verwijder deze slug")
-            elif related not in products:
+            elif related not in known:
                 errors.add(path, located.line_of(("related", index)), "related",
                            f"product '{related}' bestaat niet{_suggest(related, slugs)}",
                            "gebruik de bestandsnaam (zonder .md) uit content/producten/")
@@ -66,9 +67,9 @@ def _check_products(products: dict[str, Product], errors: Collector) -> None:
         titles.setdefault(key, slug)
 
 
-def _check_life_events(events: dict[str, LifeEvent], products: dict[str, Product],
+def _check_life_events(events: dict[str, LifeEvent], known: set[str],
                        errors: Collector) -> None:
-    slugs = sorted(products)
+    slugs = sorted(known)
     for slug, event in events.items():
         path, located = errors.sources[("life_event", slug)]
         for s_index, step in enumerate(event.steps):
@@ -78,7 +79,7 @@ def _check_life_events(events: dict[str, LifeEvent], products: dict[str, Product
                            "'of' heeft ten minste twee mogelijkheden nodig",
                            "voeg een item toe of laat 'choice' weg")
             for i_index, item in enumerate(step.items):
-                if isinstance(item, ProductStep) and item.product not in products:
+                if isinstance(item, ProductStep) and item.product not in known:
                     errors.add(
                         path, located.line_of(("steps", s_index, "items", i_index)),
                         f"steps.{s_index}.items.{i_index}.product",
@@ -89,10 +90,10 @@ def _check_life_events(events: dict[str, LifeEvent], products: dict[str, Product
                     )
 
 
-def _check_profiles(profiles: dict[str, GemeenteProfile], products: dict[str, Product],
+def _check_profiles(profiles: dict[str, GemeenteProfile], known: set[str],
                     gemeenten: dict[str, Gemeente], errors: Collector,
                     themes_dir: Path | None) -> None:
-    slugs = sorted(products)
+    slugs = sorted(known)
     for code, profile in profiles.items():
         path, located = errors.sources[("gemeente", code)]
         folder = path.parent.name
@@ -106,12 +107,12 @@ def _check_profiles(profiles: dict[str, GemeenteProfile], products: dict[str, Pr
                        f"'{gemeenten[code].slug}'",
                        f"hernoem de map naar content/gemeenten/{gemeenten[code].slug}/")
         for index, task in enumerate(profile.top_tasks):
-            if task not in products:
+            if task not in known:
                 errors.add(path, located.line_of(("top_tasks", index)), "top_tasks",
                            f"product '{task}' bestaat niet{_suggest(task, slugs)}",
                            "gebruik een slug uit content/producten/")
         for slug in profile.products:
-            if slug not in products:
+            if slug not in known:
                 local_path, _ = errors.sources[("local", f"{folder}/{slug}")]
                 errors.add(local_path, None, "bestandsnaam",
                            f"er is geen landelijk product '{slug}'{_suggest(slug, slugs)}",
@@ -136,10 +137,16 @@ def _check_gemeente_slugs(gemeenten: dict[str, Gemeente], errors: Collector) -> 
 def crosscheck(products: dict[str, Product], events: dict[str, LifeEvent],
                profiles: dict[str, GemeenteProfile], upl: dict[str, UplEntry],
                gemeenten: dict[str, Gemeente], errors: Collector,
-               themes_dir: Path | None = None) -> None:
-    """Run every cross-file check, adding problems to errors."""
+               themes_dir: Path | None = None,
+               product_files: set[str] | None = None) -> None:
+    """Run every cross-file check, adding problems to errors.
+
+    `product_files` are the slugs that have a file, valid or not: a reference to
+    a product whose file has its own error is not reported a second time.
+    """
+    known = set(products) | (product_files or set())
     _check_upl(products, upl, errors)
-    _check_products(products, errors)
-    _check_life_events(events, products, errors)
-    _check_profiles(profiles, products, gemeenten, errors, themes_dir)
+    _check_products(products, known, errors)
+    _check_life_events(events, known, errors)
+    _check_profiles(profiles, known, gemeenten, errors, themes_dir)
     _check_gemeente_slugs(gemeenten, errors)

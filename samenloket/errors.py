@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ContentError:
     """One problem in one content file."""
 
@@ -31,7 +31,8 @@ class ContentErrors(Exception):
     """All problems found in one validation run; nothing has been written."""
 
     def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(set(errors))
+        self.errors = sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.field,
+                                                        e.message))
         super().__init__(self.report())
 
     def report(self) -> str:

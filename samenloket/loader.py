@@ -91,18 +91,18 @@ class Collector:
         )
 
     def validation(self, path: Path, exc: ValidationError, located: Located) -> None:
-        for error in exc.errors(include_url=False):
-            loc = tuple(
-                part for part in error["loc"]
-                if part not in ("product", "organisation", "function-after[_https(), str]")
-                or part in _keys_along(located.data, error["loc"])
-            )
+        raw = exc.errors(include_url=False)
+        deeper = {tuple(e["loc"][:n]) for e in raw for n in range(len(e["loc"]))}
+        for error in raw:
+            if error["type"] == "too_short" and tuple(error["loc"]) in deeper:
+                continue  # the list is short only because an item in it failed
+            loc = _without_tags(tuple(error["loc"]))
             field = ".".join(str(part) for part in loc)
             kind = error["type"]
             message, fix = _DUTCH.get(kind, ("", ""))
             detail = str(error.get("msg", ""))
-            if kind == "value_error":
-                message = detail.removeprefix("Value error, ")
+            if kind == "value_error":  # our validators write "message|fix"
+                message, _, fix = detail.removeprefix("Value error, ").partition("|")
             elif kind == "literal_error":
                 expected = str(error.get("ctx", {}).get("expected", ""))
                 message, fix = "ongeldige waarde", f"kies uit {expected}"
@@ -113,17 +113,18 @@ class Collector:
             self.add(path, located.line_of(loc), field, message, fix)
 
 
-def _keys_along(data: Any, loc: tuple) -> set:
-    """Keys that really occur in data along loc (to tell tags from field names)."""
-    keys: set = set()
-    node = data
+_UNION_TAGS = {"product", "organisation"}
+
+
+def _without_tags(loc: tuple) -> tuple:
+    """Drop pydantic's union tags ('organisation' after 'items', 3) from a location."""
+    result: list = []
     for part in loc:
-        if isinstance(node, dict):
-            keys.update(node)
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-    return keys
+        if (part in _UNION_TAGS and len(result) >= 2 and isinstance(result[-1], int)
+                and result[-2] == "items"):
+            continue
+        result.append(part)
+    return tuple(result)
 
 
 def _read(path: Path, errors: Collector) -> str | None:
@@ -414,7 +415,9 @@ def load_catalogue(content_dir: Path, themes_dir: Path | None = None) -> Catalog
     products = _load_products(content_dir, errors)
     life_events = _load_life_events(content_dir, errors)
     profiles = _load_profiles(content_dir, errors)
-    crosscheck(products, life_events, profiles, upl, gemeenten, errors, themes_dir)
+    product_files = {p.stem for p in (content_dir / "producten").glob("*.md")}
+    crosscheck(products, life_events, profiles, upl, gemeenten, errors, themes_dir,
+               product_files)
     if errors.errors:
         raise ContentErrors(errors.errors)
     return Catalogue(settings=settings, products=products, life_events=life_events,

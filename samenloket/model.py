@@ -61,7 +61,7 @@ LOCAL_TEXT_HEADING = "Lokale informatie"
 
 def _https(value: str) -> str:
     if not value.startswith("https://") or len(value) < 12 or " " in value:
-        raise ValueError("moet een volledige https://-link zijn")
+        raise ValueError("moet een volledige https://-link zijn|begin de link met https://")
     return value
 
 
@@ -101,9 +101,9 @@ class Fees(Strict):
     @model_validator(mode="after")
     def _year_with_amounts(self) -> Fees:
         if self.items and self.year is None:
-            raise ValueError("bedragen hebben een jaartal nodig: voeg 'year' toe")
+            raise ValueError("bedragen hebben een jaartal nodig|voeg 'year' toe, bijvoorbeeld year: 2026")
         if self.set_by == "gratis" and self.items:
-            raise ValueError("'gratis' kan geen bedragen hebben")
+            raise ValueError("'gratis' kan geen bedragen hebben|verwijder de bedragen of kies set_by: gemeente")
         return self
 
 
@@ -131,7 +131,9 @@ class Product(Strict):
     @classmethod
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.match(v):
-            raise ValueError("slug mag alleen kleine letters, cijfers en streepjes hebben")
+            raise ValueError(
+                "ongeldige slug|gebruik alleen kleine letters, cijfers en streepjes"
+            )
         return v
 
     @field_validator("sections")
@@ -139,7 +141,10 @@ class Product(Strict):
     def _sections(cls, v: dict[str, str]) -> dict[str, str]:
         missing = [SECTION_HEADINGS[k] for k in SECTION_KEYS if not v.get(k, "").strip()]
         if missing:
-            raise ValueError("onderdelen ontbreken of zijn leeg: " + ", ".join(missing))
+            raise ValueError(
+                "onderdelen ontbreken of zijn leeg: " + ", ".join(missing)
+                + "|voeg elke kop toe als '## Kop' met tekst eronder"
+            )
         unknown = sorted(set(v) - set(SECTION_KEYS))
         if unknown:
             raise ValueError("onbekende onderdelen: " + ", ".join(unknown))
@@ -191,7 +196,9 @@ class LifeEvent(Strict):
     @classmethod
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.match(v):
-            raise ValueError("slug mag alleen kleine letters, cijfers en streepjes hebben")
+            raise ValueError(
+                "ongeldige slug|gebruik alleen kleine letters, cijfers en streepjes"
+            )
         return v
 
 
@@ -228,9 +235,9 @@ class OpeningHours(Strict):
     @model_validator(mode="after")
     def _times(self) -> OpeningHours:
         if not TIME_RE.match(self.open) or not TIME_RE.match(self.close):
-            raise ValueError("tijden schrijft u als UU:MM, bijvoorbeeld 08:30")
+            raise ValueError("tijd heeft niet de vorm UU:MM|schrijf bijvoorbeeld \"08:30\"")
         if self.open >= self.close:
-            raise ValueError("sluitingstijd moet na openingstijd liggen")
+            raise ValueError("sluitingstijd ligt niet na openingstijd|controleer open en close")
         return self
 
 
@@ -305,7 +312,7 @@ class GemeenteProfile(Strict):
     @classmethod
     def _cbs(cls, v: str) -> str:
         if not CBS_RE.match(v):
-            raise ValueError("CBS-code schrijft u als GM plus vier cijfers, bijv. GM0344")
+            raise ValueError("ongeldige CBS-code|schrijf GM plus vier cijfers, bijv. GM0344")
         return v
 
 
@@ -319,7 +326,10 @@ class Settings(Strict):
     @classmethod
     def _pattern(cls, v: str) -> str:
         if "{slug}" not in v or not v.startswith("https://"):
-            raise ValueError("patroon moet met https:// beginnen en {slug} bevatten")
+            raise ValueError(
+                "ongeldig patroon|begin met https:// en gebruik {slug}, bijv. "
+                "https://{slug}.example.nl"
+            )
         return v.rstrip("/")
 
 

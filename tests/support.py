@@ -1,0 +1,16 @@
+"""Constants and helpers shared by the tests (import as `from support import ...`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE_CONTENT = REPO / "tests" / "fixtures" / "content"
+THEMES = REPO / "themes"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a content file, failing loudly if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
