@@ -1,0 +1,145 @@
+"""`make bench`: build speed and memory against a bare-Jinja2 floor, same run.
+
+Measures, on this machine and disk: a cold build of all 342 sites, a rebuild
+with nothing changed, a rebuild after editing one national product, peak memory,
+and the floor (the same number of pages rendered by a bare Jinja2 template and
+written to the same disk, over the same number of processes). Results go to
+bench/results.md; speed is never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "build" / "bench"
+RESULTS = REPO / "bench" / "results.md"
+
+_MEASURE = r"""
+import json, resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from samenloket.loader import load_catalogue
+from sitegen.build import BuildOptions, build_sites
+content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+catalogue = load_catalogue(content, themes_dir=Path("themes"))
+summary = build_sites(catalogue, BuildOptions(content_dir=content, themes_dir=Path("themes"),
+                                              output_dir=out, jobs=jobs))
+seconds = time.perf_counter() - t0
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "pages": summary.pages, "written": summary.pages_written,
+                  "rendered": summary.pages_rendered, "sites": summary.sites,
+                  "parent_mb": own / 1024, "worker_mb": children / 1024}))
+"""
+
+
+def measure_build(content: Path, out: Path, jobs: int) -> dict:
+    """One build in a fresh process: wall time includes imports and loading."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _MEASURE, str(content), str(out),
+                             str(jobs)], cwd=REPO, capture_output=True, text=True,
+                            check=True)
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data["wall"] = time.perf_counter() - started
+    return data
+
+
+_FLOOR_TEMPLATE = jinja2.Template(
+    "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{{ title }}"
+    "</title></head><body><h1>{{ title }}</h1>{{ body }}</body></html>")
+
+
+def _floor_site(args: tuple[Path, int, int, str]) -> int:
+    root, site, pages, body = args
+    for page in range(pages):
+        target = root / f"site{site}" / f"page{page}"
+        target.mkdir(parents=True, exist_ok=True)
+        html = _FLOOR_TEMPLATE.render(title=f"Pagina {page}", body=body)
+        (target / "index.html").write_bytes(html.encode())
+    return pages
+
+
+def measure_floor(root: Path, sites: int, pages: int, page_bytes: int, jobs: int) -> float:
+    """Bare Jinja2: the same page count and average size, same disk and processes."""
+    if root.exists():
+        shutil.rmtree(root)
+    body = "<p>" + "x" * max(page_bytes - 200, 0) + "</p>"
+    per_site = max(pages // sites, 1)
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map(_floor_site, [(root, s, per_site, body) for s in range(sites)])
+    return time.perf_counter() - started
+
+
+def average_page_bytes(out: Path) -> int:
+    sizes = [p.stat().st_size for p in out.rglob("*.html")]
+    return int(sum(sizes) / max(len(sizes), 1))
+
+
+def main() -> int:
+    jobs = os.cpu_count() or 1
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True)
+    content = WORK / "content"
+    shutil.copytree(REPO / "content", content)
+    out = WORK / "public"
+    print("koude build van alle sites…", flush=True)
+    cold = measure_build(content, out, jobs)
+    print("build zonder wijziging…", flush=True)
+    nochange = measure_build(content, out, jobs)
+    product = sorted((content / "producten").glob("*.md"))[0]
+    text = product.read_text(encoding="utf-8")
+    marker = "## Wat is het?\n"
+    product.write_text(text.replace(marker, marker + "Gewijzigd voor de benchmark.\n", 1),
+                       encoding="utf-8")
+    print(f"build na wijziging van {product.stem}…", flush=True)
+    edit = measure_build(content, out, jobs)
+    page_bytes = average_page_bytes(out)
+    html_pages = sum(1 for _ in out.rglob("*.html"))
+    print("ondergrens met kale Jinja2…", flush=True)
+    floor = measure_floor(WORK / "floor", cold["sites"], html_pages, page_bytes, jobs)
+    ratio = cold["wall"] / floor if floor else float("nan")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({jobs} cores, Python {platform.python_version()}). Produced by `make bench` "
+        "(bench/run.py); wall times include start-up, imports and loading content.",
+        "",
+        "| measurement | value |",
+        "| --- | --- |",
+        f"| sites | {cold['sites']} |",
+        f"| files per full build | {cold['pages']} ({html_pages} HTML pages, "
+        f"avg {page_bytes} bytes) |",
+        f"| cold full build | {cold['wall']:.1f} s ({cold['pages'] / cold['wall']:.0f} "
+        "files/s) |",
+        f"| floor: bare Jinja2, same pages, same disk, {jobs} processes | {floor:.1f} s |",
+        f"| cold build / floor | {ratio:.2f}× (target ≤ 2×) |",
+        f"| no-change rebuild | {nochange['wall']:.2f} s, {nochange['written']} files "
+        f"written (target < 2 s, 0 files) |",
+        f"| one-product edit ({product.stem}) | {edit['wall']:.2f} s, {edit['rendered']}"
+        f" pages re-rendered, {edit['written']} files written (target < 5 s) |",
+        f"| peak memory | parent {cold['parent_mb']:.0f} MB, largest worker "
+        f"{cold['worker_mb']:.0f} MB (target < 2 GB) |",
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
