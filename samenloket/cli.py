@@ -25,6 +25,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
     "fmt": ("samenloket.commands.fmt",
             "herschrijf de content in canonieke vorm (--check: alleen melden)"),
+    "sc-export": ("exports.commands_sc_export",
+                  "schrijf en controleer de SC 4.0-feed van alle gemeenten (of één)"),
+    "sc-import": ("exports.commands_sc_import",
+                  "lees de huidige SC-feed van een gemeente in als lokale producten"),
+    "opendata": ("exports.commands_opendata",
+                 "schrijf de open data (JSON) van de catalogus en per gemeente"),
 }
 
 

@@ -7,6 +7,7 @@ the open data and the CMS preview can never disagree about a local value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import (
     Catalogue,
@@ -69,8 +70,14 @@ def profile_for(catalogue: Catalogue, cbs_code: str) -> GemeenteProfile:
     """The gemeente's own profile, or an empty one using the default theme."""
     profile = catalogue.profiles.get(cbs_code)
     if profile is None:
-        return GemeenteProfile(cbs_code=cbs_code, theme=catalogue.settings.default_theme)
+        return _empty_profile(cbs_code, catalogue.settings.default_theme)
     return profile
+
+
+@lru_cache(maxsize=4096)
+def _empty_profile(cbs_code: str, theme: str) -> GemeenteProfile:
+    # Profiles are immutable, so one empty profile per gemeente can be shared.
+    return GemeenteProfile(cbs_code=cbs_code, theme=theme)
 
 
 def site_url(catalogue: Catalogue, cbs_code: str) -> str:

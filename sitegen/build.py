@@ -249,7 +249,6 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
         index=DependencyIndex(catalogue, code_version(options.themes_dir)),
         renderer=_Renderer(catalogue, options.jinja_environment),
     )
-    _warm_shared_work(catalogue)
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
     results: list[tuple[SiteChange, int, int]] = []
     errors: list[str] = []
@@ -298,16 +297,6 @@ def _collect(status: str, value: Any, results: list, errors: list[str],
         errors.append(value)
     if options.progress:
         _progress(len(results) + len(errors), total, sum(r[1] for r in results), started)
-
-
-def _warm_shared_work(catalogue: Catalogue) -> None:
-    """Render every national text once, before forking, so all sites reuse it."""
-    product_root = "../../"
-    for product in catalogue.products.values():
-        for text in product.sections.values():
-            render_markdown(text, product_root)
-    for event in catalogue.life_events.values():
-        render_markdown(event.intro, product_root)
 
 
 def _root_index(catalogue: Catalogue) -> bytes:

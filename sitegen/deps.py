@@ -32,6 +32,7 @@ class DependencyIndex:
         self.catalogue = catalogue
         self.code_version = code_version
         self._cache: dict[Token, str] = {}
+        self._offered: dict[str, list[str]] = {}
 
     def token_hash(self, token: Token) -> str:
         cached = self._cache.get(token)
@@ -40,11 +41,20 @@ class DependencyIndex:
         return cached
 
     def fingerprint(self, tokens: Iterable[Token]) -> str:
-        digest = hashlib.blake2b(self.code_version.encode(), digest_size=16)
+        parts = [self.code_version]
         for token in tokens:
-            digest.update("/".join(token).encode())
-            digest.update(self.token_hash(token).encode())
-        return digest.hexdigest()
+            parts.append("/".join(token))
+            parts.append(self._cache.get(token) or self.token_hash(token))
+        return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+    def offered(self, cbs: str) -> list[str]:
+        """Slugs this gemeente offers, sorted (cached: many pages ask)."""
+        cached = self._offered.get(cbs)
+        if cached is None:
+            cached = self._offered[cbs] = [
+                slug for slug in sorted(self.catalogue.products)
+                if is_offered(self.catalogue, cbs, slug)]
+        return cached
 
     @cached_property
     def events_of_product(self) -> dict[str, tuple[str, ...]]:
@@ -83,7 +93,7 @@ class DependencyIndex:
                     cat.settings.model_dump(mode="json")]
         if kind == "offered":  # which products this gemeente offers, with titles
             return [[slug, self._local_title(args[0], slug)]
-                    for slug in sorted(cat.products) if is_offered(cat, args[0], slug)]
+                    for slug in self.offered(args[0])]
         if kind == "news":
             return [n.model_dump(mode="json") for n in profile_for(cat, args[0]).news]
         if kind == "theme":  # resolved by the builder and registered explicitly
@@ -122,8 +132,7 @@ def life_event_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token
 
 def site_wide_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
     """Pages that list every offered product (A–Z, search, sitemap, feeds)."""
-    offered = [slug for slug in sorted(index.catalogue.products)
-               if is_offered(index.catalogue, cbs, slug)]
+    offered = index.offered(cbs)
     tokens: list[Token] = [("site", cbs), ("events",), ("offered", cbs), ("news", cbs)]
     tokens += [("head", slug) for slug in offered]
     tokens += [("local", cbs, slug) for slug in offered]
@@ -132,8 +141,7 @@ def site_wide_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
 
 def full_catalogue_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
     """Outputs that carry whole product texts (SC feed, open data)."""
-    offered = [slug for slug in sorted(index.catalogue.products)
-               if is_offered(index.catalogue, cbs, slug)]
+    offered = index.offered(cbs)
     tokens = site_wide_tokens(index, cbs)
     tokens += [("product", slug) for slug in offered]
     tokens += [("event", slug) for slug in sorted(index.catalogue.life_events)]

@@ -117,6 +117,13 @@ class SiteInfo:
         slugs = self.profile.top_tasks or DEFAULT_TOP_TASKS
         return [self.products_by_slug[s] for s in slugs if s in self.products_by_slug]
 
+    @cached_property
+    def export_files(self) -> dict[str, bytes]:
+        """The SC feed and open data of this gemeente, made (and validated) once."""
+        from exports import site_files
+
+        return site_files(self.catalogue, self.cbs_code)
+
     def events_with(self, slug: str, index: DependencyIndex) -> list[LifeEvent]:
         return [self.catalogue.life_events[e] for e in index.events_of_product.get(slug, ())]
 
@@ -274,9 +281,7 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
 
 
 def _export(site: SiteInfo, path: str) -> bytes:
-    from exports import site_files  # the SC feed and open data of one gemeente
-
-    return site_files(site.catalogue, site.cbs_code)[path]
+    return site.export_files[path]
 
 
 def news_feed(site: SiteInfo) -> bytes:
