@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install run build serve test test-fast bench cms lint clean browser
+.PHONY: install run build serve test test-cms test-fast bench cms lint clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ browser:
 
 test: install browser
 	$(BIN)/python -m pytest -q
+
+## the CMS tests alone (SQLite unless DATABASE_URL is set)
+test-cms: install
+	$(BIN)/python -m pytest -q tests/cms
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
