@@ -90,6 +90,12 @@ class FeeItem(Strict):
     label: str = Field(min_length=1)
     amount: Decimal = Field(ge=0, max_digits=9, decimal_places=2)
 
+    @field_validator("amount")
+    @classmethod
+    def _cents(cls, v: Decimal) -> Decimal:
+        # YAML reads 82.30 as the float 82.3; money always has two decimals.
+        return v.quantize(Decimal("0.01"))
+
 
 class Fees(Strict):
     """Costs as structured data, so a page can show a local table and a year."""
@@ -321,6 +327,25 @@ class Settings(Strict):
 
     site_url_pattern: str = "https://{slug}.samenloket.nl"
     default_theme: str = "base"
+    # /.well-known/security.txt (RFC 9116) on every site. The platform team that
+    # builds and hosts the sites is the one that can fix a vulnerability in them,
+    # so it is always listed; a gemeente's own contact form or website comes first
+    # when the catalogue has one.
+    security_contact: str = "mailto:security@samenloket.nl"
+    security_policy: HttpsUrl | None = None  # CVD policy page, if there is one
+    # Fixed Expires date for security.txt; empty = automatic (end of the next
+    # half-year, so the file changes twice a year, not on every build).
+    security_txt_expires: date | None = None
+
+    @field_validator("security_contact")
+    @classmethod
+    def _security_contact(cls, v: str) -> str:
+        if not v.startswith(("https://", "mailto:", "tel:")):
+            raise ValueError(
+                "ongeldig contact|begin met https://, mailto: of tel:, bijv. "
+                "mailto:security@example.nl"
+            )
+        return v
 
     @field_validator("site_url_pattern")
     @classmethod

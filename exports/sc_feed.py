@@ -1,0 +1,199 @@
+"""Render one gemeente's Samenwerkende Catalogi 4.0 feed (the XML overheid.nl harvests).
+
+One `scproduct` per product the gemeente offers, with the local values resolved by
+`samenloket.resolve` (the single place where inheritance is decided), so the feed
+never disagrees with the site. Element order follows sc.xsd / owms.xsd exactly:
+
+    meta/owmskern   identifier, title, language, type, creator, modified,
+                    spatial, authority              (owms.xsd group owmskern)
+    meta/owmsmantel audience (1-2), abstract        (sc.xsd, subject left out)
+    meta/scmeta     productID, onlineAanvragen, aanvraagURL, uniformeProductnaam
+    body            productHTML with *escaped* HTML (see `_body_html`)
+
+The output is deterministic: the same catalogue gives byte-identical XML. No clock
+is read; `dcterms:modified` is the `modified` argument or `default_modified()`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+import markdown
+import nh3
+from lxml import etree
+
+from samenloket.model import SECTIONS, Catalogue, Fees
+from samenloket.resolve import (
+    ResolvedProduct,
+    offered_products,
+    product_url,
+    site_url,
+)
+
+SC_NS = "http://standaarden.overheid.nl/product/terms/"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+OVERHEID_NS = "http://standaarden.overheid.nl/owms/terms/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+# The `overheid` prefix must be declared on the root: attribute values such as
+# scheme="overheid:Gemeente" are xs:QName and resolve against in-scope prefixes.
+NSMAP: dict[str | None, str] = {
+    None: SC_NS, "dcterms": DCTERMS_NS, "overheid": OVERHEID_NS, "xsi": XSI_NS,
+}
+SCHEMA_LOCATION = f"{SC_NS} https://standaarden.overheid.nl/sc/4.0/xsd/sc.xsd"
+# Where the feed lives on every gemeente's site (the address to give overheid.nl).
+SC_FEED_PATH = "sc/producten.xml"
+FALLBACK_MODIFIED = date(2000, 1, 1)
+
+_DC = f"{{{DCTERMS_NS}}}"
+_OV = f"{{{OVERHEID_NS}}}"
+_SC = f"{{{SC_NS}}}"
+
+
+def product_id(cbs_code: str, slug: str) -> str:
+    """SC productID: gemeente + slug, so it never changes between builds.
+
+    overheid.nl keys a product on productID; a counter or a timestamp would make
+    every harvest look like all products were replaced.
+    """
+    return f"{cbs_code}-{slug}"
+
+
+def default_modified(catalogue: Catalogue) -> date:
+    """`dcterms:modified` when the caller gives none: derived, never the clock.
+
+    1. SOURCE_DATE_EPOCH (the reproducible-builds convention; CI sets it to the
+       time of the last commit of content/), as a UTC date;
+    2. otherwise 1 January of the newest fee year in the catalogue (the year the
+       content's amounts are valid for);
+    3. otherwise 2000-01-01.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    years = [p.fees.year for p in catalogue.products.values() if p.fees.year]
+    years += [
+        lp.fees.year for prof in catalogue.profiles.values()
+        for lp in prof.products.values() if lp.fees is not None and lp.fees.year
+    ]
+    return date(max(years), 1, 1) if years else FALLBACK_MODIFIED
+
+
+@lru_cache(maxsize=8192)
+def _markdown_html(text: str) -> str:
+    """HTML of one Markdown section; cached because 342 sites share the text."""
+    return nh3.clean(markdown.markdown(text, output_format="html"))
+
+
+def _euro(amount: Decimal) -> str:
+    return "€ " + f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _fees_html(fees: Fees) -> str:
+    if fees.set_by == "gratis":
+        return "<p>Hiervoor betaalt u niets.</p>"
+    if not fees.items:
+        return ""
+    items = "".join(
+        f"<li>{html.escape(i.label)}: {_euro(i.amount)}</li>" for i in fees.items
+    )
+    return f"<p>Kosten in {fees.year}:</p><ul>{items}</ul>"
+
+
+def _body_html(resolved: ResolvedProduct, base_url: str) -> str:
+    """The product text as the site shows it: sections, fees, delivery time.
+
+    sc.xsd declares productHTML as `xs:any` XHTML with processContents="strict",
+    but no XHTML schema belongs to SC 4.0, so real XHTML elements can never
+    validate: the HTML goes in as escaped text (lxml escapes it on output).
+    """
+    parts: list[str] = []
+    for key, heading in SECTIONS:
+        parts.append(f"<h2>{html.escape(heading)}</h2>")
+        parts.append(_markdown_html(resolved.sections[key]))
+        if key == "costs":
+            parts.append(_fees_html(resolved.fees))
+        elif key == "term" and resolved.delivery_time:
+            parts.append(f"<p>{html.escape(resolved.delivery_time)}</p>")
+    if resolved.local_text:
+        name = html.escape(resolved.gemeente.name)
+        parts.append(f"<h2>Informatie van de gemeente {name}</h2>")
+        parts.append(_markdown_html(resolved.local_text))
+    # Content links may be paths on the own site; a harvester needs absolute URLs.
+    return "".join(parts).replace('href="/', f'href="{base_url}/')
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None,
+         **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _add_product(
+    root: etree._Element, catalogue: Catalogue, resolved: ResolvedProduct,
+    modified: str, base_url: str,
+) -> None:
+    gemeente = resolved.gemeente
+    product = resolved.product
+    sc = _sub(root, _SC + "scproduct", **{"owms-version": "4.0"})
+    meta = _sub(sc, _SC + "meta")
+
+    kern = _sub(meta, _SC + "owmskern")
+    _sub(kern, _DC + "identifier", product_url(catalogue, gemeente.cbs_code,
+                                               resolved.slug))
+    _sub(kern, _DC + "title", resolved.title)
+    _sub(kern, _DC + "language", "nl")
+    # sc-owms-classes-redef.xsd: dcterms:type is fixed to 'productbeschrijving'.
+    _sub(kern, _DC + "type", "productbeschrijving", scheme="overheid:Informatietype")
+    owms = {"scheme": "overheid:Gemeente", "resourceIdentifier": gemeente.owms_uri}
+    _sub(kern, _DC + "creator", gemeente.name, **owms)
+    _sub(kern, _DC + "modified", modified)
+    _sub(kern, _DC + "spatial", gemeente.name, **owms)
+    # authority is the gemeente that offers the product page, also when another
+    # organisation decides (the SC rules require an OWMS gemeente URI here).
+    _sub(kern, _OV + "authority", gemeente.name, **owms)
+
+    mantel = _sub(meta, _SC + "owmsmantel")
+    for audience in dict.fromkeys(product.audience):
+        _sub(mantel, _DC + "audience", audience, scheme="overheid:Doelgroep")
+    _sub(mantel, _DC + "abstract", resolved.summary)
+
+    scmeta = _sub(meta, _SC + "scmeta")
+    _sub(scmeta, _SC + "productID", product_id(gemeente.cbs_code, resolved.slug))
+    online = resolved.online_aanvragen
+    _sub(scmeta, _SC + "onlineAanvragen", online)
+    if online != "nee" and resolved.application_url:
+        _sub(scmeta, _SC + "aanvraagURL", resourceIdentifier=resolved.application_url)
+    for uri in product.upl:
+        entry = catalogue.upl.get(uri)
+        label = entry.label if entry is not None else uri.rsplit("/", 1)[-1]
+        _sub(scmeta, _SC + "uniformeProductnaam", label,
+             scheme="overheid:UniformeProductnaam", resourceIdentifier=uri)
+
+    body = _sub(sc, _SC + "body")
+    _sub(body, _SC + "productHTML", _body_html(resolved, base_url))
+
+
+def render_sc_feed(
+    catalogue: Catalogue, cbs_code: str, modified: date | None = None
+) -> bytes:
+    """One gemeente's SC 4.0 feed: every offered product with its local values."""
+    if cbs_code not in catalogue.gemeenten:
+        raise ValueError(
+            f"onbekende gemeente {cbs_code}: gebruik een CBS-code uit "
+            "content/reference/gemeenten.csv, zoals GM0344"
+        )
+    when = (modified or default_modified(catalogue)).isoformat()
+    base_url = site_url(catalogue, cbs_code)
+    root = etree.Element(_SC + "scproducten", nsmap=NSMAP)
+    root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
+    for resolved in offered_products(catalogue, cbs_code):
+        _add_product(root, catalogue, resolved, when, base_url)
+    return etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
