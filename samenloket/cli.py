@@ -42,7 +42,12 @@ def default_themes_dir() -> Path:
     return Path(os.environ.get("SAMENLOKET_THEMES", "themes"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the selected command's module is imported.
+
+    Importing lazily keeps `samenloket check` fast and independent of the parts
+    (sitegen, exports, cms) a command does not use.
+    """
     parser = argparse.ArgumentParser(
         prog="samenloket",
         description="Landelijke productencatalogus → een site en SC-feed per gemeente.",
@@ -53,16 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="map met thema's (standaard: ./themes)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
         command = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command)
-        command.set_defaults(_run=module.run)
+        if name == selected:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
+            command.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    selected = next((arg for arg in argv if arg in COMMANDS), None)
+    args = build_parser(selected).parse_args(argv)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
