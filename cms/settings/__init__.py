@@ -1,0 +1,1 @@
+"""Settings split as in bakerydemo: base, dev, production, test."""
