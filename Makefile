@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install run build serve test test-cms test-fast bench cms lint clean browser
+.PHONY: install run build serve test test-cms test-fast bench cms lint clean browser \
+	frontend-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,15 @@ build: install
 	$(BIN)/samenloket check
 	$(BIN)/samenloket build
 
+## the CMS (demo accounts, http://127.0.0.1:8000/admin/) with the preview server
+## (http://127.0.0.1:8001) and the rebuild worker; Ctrl+C stops all three
+cms: install
+	$(BIN)/python cms/manage.py demo_setup
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/samenloket preview --cms http://127.0.0.1:8000 & \
+	$(BIN)/python cms/manage.py rebuild_worker & \
+	$(BIN)/python cms/manage.py runserver --noreload 127.0.0.1:8000
+
 ## Debian's Chromium for the browser tests (never a downloaded browser)
 browser:
 	@test -x /usr/bin/chromium || { \
@@ -32,7 +42,16 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "installeer chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-test: install browser
+## npm test tools pinned in package-lock.json (axe-core, vnu.jar); --ignore-scripts:
+## vnu-jar's optional Java download is not needed (Java is on the machine)
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+frontend-deps: $(NPM_STAMP)
+
+test: install browser frontend-deps
 	$(BIN)/python -m pytest -q
 
 ## the CMS tests alone (SQLite unless DATABASE_URL is set)
@@ -49,4 +68,4 @@ lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf public exports-out build .pytest_cache
+	rm -rf public exports-out build .pytest_cache node_modules

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "vernieuw de UPL of gemeentelijst uit een nieuwer officieel bestand"),
     "build": ("sitegen.cmd_build", "bouw de statische site van elke gemeente"),
     "serve": ("sitegen.cmd_serve", "toon public/ op http://127.0.0.1:8080/"),
+    "preview": ("sitegen.cmd_preview",
+                "voorbeeldserver voor concepten uit de CMS (poort 8001)"),
     "report": ("samenloket.commands.report",
                "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
     "fmt": ("samenloket.commands.fmt",

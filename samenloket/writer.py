@@ -139,7 +139,8 @@ def _value_lines(prefix: str, value: Any, indent: int) -> list[str]:
     """`prefix value` for a scalar, or a `|-` block for multi-line text."""
     if isinstance(value, str) and _literal_ok(value):
         pad = " " * (indent + 2)
-        return [f"{prefix} |-"] + [pad + line if line else "" for line in value.split("\n")]
+        lines = [pad + line if line else "" for line in value.split("\n")]
+        return [f"{prefix} |-", *lines]
     return [f"{prefix} {_scalar(value)}"]
 
 

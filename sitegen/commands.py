@@ -23,6 +23,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=0,
                         help="aantal processen (standaard: aantal cores)")
     parser.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
+    parser.add_argument("--source", metavar="CMS-URL",
+                        help="bouw uit de gepubliceerde catalogus van de CMS "
+                             "(bijv. http://127.0.0.1:8000) in plaats van content/")
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -31,10 +34,18 @@ def run_build(args: argparse.Namespace) -> int:
     from .generator import CatalogueGenerator
     from .settings import pelican_settings
 
+    from samenloket.remote import RemoteCatalogueError, fetch_catalogue
+
     try:
-        catalogue = load_catalogue(args.content, themes_dir=args.themes)
+        if args.source:
+            catalogue = fetch_catalogue(args.source)
+        else:
+            catalogue = load_catalogue(args.content, themes_dir=args.themes)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
+        return 1
+    except RemoteCatalogueError as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     logging.getLogger("pelican").setLevel(logging.WARNING)
     settings = pelican_settings(
@@ -52,6 +63,27 @@ def run_build(args: argparse.Namespace) -> int:
     assert summary is not None
     print(summary.format())
     print(f"Uitvoer: {args.out}/<gemeente>/ (bijvoorbeeld {args.out}/utrecht/index.html)")
+    return 0
+
+
+def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cms", default="http://127.0.0.1:8000",
+                        help="adres van de CMS (standaard: http://127.0.0.1:8000)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--max-age", type=int, default=30 * 60,
+                        help="seconden dat een voorbeeldlink geldig is")
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    from samenloket.remote import fetch_catalogue
+
+    from .preview import PreviewService, cms_draft_fetcher, serve
+
+    service = PreviewService(cms_draft_fetcher(args.cms),
+                             lambda: fetch_catalogue(args.cms), args.themes,
+                             max_age=args.max_age)
+    serve(service, args.host, args.port)
     return 0
 
 

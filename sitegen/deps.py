@@ -81,6 +81,9 @@ class DependencyIndex:
         if kind == "local":  # one gemeente's facts for one product
             local = profile_for(cat, args[0]).products.get(args[1])
             return local.model_dump(mode="json") if local else None
+        if kind == "local_head":  # what a link or card shows of a local product
+            local = profile_for(cat, args[0]).products.get(args[1])
+            return [local.offered, local.title, local.summary] if local else None
         if kind == "event":
             return cat.life_events[args[0]].model_dump(mode="json")
         if kind == "events":  # the list of life events (navigation, home)
@@ -115,7 +118,7 @@ def product_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
     tokens: list[Token] = [("site", cbs), ("events",), ("product", slug),
                            ("local", cbs, slug), ("offered", cbs)]
     tokens += [("head", r) for r in product.related if r in index.catalogue.products]
-    tokens += [("local", cbs, r) for r in product.related
+    tokens += [("local_head", cbs, r) for r in product.related
                if r in index.catalogue.products]
     return tokens
 
@@ -126,7 +129,7 @@ def life_event_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token
         for item in step.items:
             product = getattr(item, "product", None)
             if product:
-                tokens += [("head", product), ("local", cbs, product)]
+                tokens += [("head", product), ("local_head", cbs, product)]
     return tokens
 
 
@@ -135,7 +138,7 @@ def site_wide_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
     offered = index.offered(cbs)
     tokens: list[Token] = [("site", cbs), ("events",), ("offered", cbs), ("news", cbs)]
     tokens += [("head", slug) for slug in offered]
-    tokens += [("local", cbs, slug) for slug in offered]
+    tokens += [("local_head", cbs, slug) for slug in offered]
     return tokens
 
 
@@ -144,5 +147,6 @@ def full_catalogue_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
     offered = index.offered(cbs)
     tokens = site_wide_tokens(index, cbs)
     tokens += [("product", slug) for slug in offered]
+    tokens += [("local", cbs, slug) for slug in offered]
     tokens += [("event", slug) for slug in sorted(index.catalogue.life_events)]
     return tokens

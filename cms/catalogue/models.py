@@ -29,6 +29,7 @@ from cms.base.blocks import FeeItemBlock, LinkBlock
 from cms.base.fields import ChoiceListField, LineListField, MarkdownField
 from cms.base.forms import CatalogueAdminPageForm
 from cms.base.markdown import render_markdown
+from cms.base.preview import EditorGemeentePreviewMixin
 from cms.base.permissions import SamenloketPageMixin
 from cms.base.streams import (
     fee_stream,
@@ -104,7 +105,8 @@ class NationalSections(models.Model):
         abstract = True
 
 
-class ProductPage(HeadlessPreviewMixin, SamenloketPageMixin, NationalSections, Page):
+class ProductPage(EditorGemeentePreviewMixin, HeadlessPreviewMixin, SamenloketPageMixin,
+                  NationalSections, Page):
     """A national product: one file in content/producten/, one page on every site.
 
     The page slug is the product slug, so /producten/<slug>/ is the same path on
@@ -330,7 +332,8 @@ class LifeEventIndexPage(SamenloketPageMixin, Page):
         verbose_name_plural = "levensgebeurtenissenlijsten"
 
 
-class LifeEventPage(HeadlessPreviewMixin, SamenloketPageMixin, Page):
+class LifeEventPage(EditorGemeentePreviewMixin, HeadlessPreviewMixin,
+                    SamenloketPageMixin, Page):
     """A levensgebeurtenis: 4 to 10 ordered steps across organisations.
 
     Steps are a StreamField so their order is the editor's order; an item points

@@ -40,3 +40,22 @@ def read_button(page: Any, user: Any, next_url: str | None = None) -> Any:
             "Bekijken", reverse("samenloket_read_page", args=[page.pk]),
             icon_name="view", priority=5,
         )
+
+
+@hooks.register("register_admin_urls")
+def register_build_status_url() -> list[Any]:
+    from django.urls import path
+
+    from .status import BuildStatusView
+
+    return [path("samenloket/sites/", BuildStatusView.as_view(),
+                 name="samenloket_build_status")]
+
+
+@hooks.register("register_admin_menu_item")
+def build_status_menu_item() -> Any:
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem("Sites bouwen", reverse("samenloket_build_status"),
+                    icon_name="cogs", order=900)
