@@ -58,7 +58,7 @@ test: install browser frontend-deps
 test-cms: install
 	$(BIN)/python -m pytest -q tests/cms
 
-test-fast: install
+test-fast: install frontend-deps
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 bench: install

@@ -39,9 +39,14 @@ summary = build_sites(catalogue, BuildOptions(content_dir=content, themes_dir=Pa
 seconds = time.perf_counter() - t0
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+search = summary.search
 print(json.dumps({"seconds": seconds, "pages": summary.pages, "written": summary.pages_written,
                   "rendered": summary.pages_rendered, "sites": summary.sites,
-                  "parent_mb": own / 1024, "worker_mb": children / 1024}))
+                  "parent_mb": own / 1024, "worker_mb": children / 1024,
+                  "search": None if search is None else {
+                      k: getattr(search, k) for k in (
+                          "seconds", "national_built", "national_pages",
+                          "local_built", "local_pages", "sites_linked")}}))
 """
 
 
@@ -83,6 +88,35 @@ def measure_floor(root: Path, sites: int, pages: int, page_bytes: int, jobs: int
     return time.perf_counter() - started
 
 
+def measure_pagefind_cli(out: Path, sites: int, sample: int = 3) -> tuple[float, int]:
+    """The naive way: the Pagefind CLI over whole sites, timed on a few, scaled up.
+
+    Returns (seconds extrapolated to all sites, pages indexed in the sample).
+    """
+    from sitegen.search import pagefind_executable
+
+    slugs = sorted(p.name for p in out.iterdir()
+                   if p.is_dir() and not p.name.startswith(".")
+                   and (p / "index.html").is_file())[:sample]
+    pages = 0
+    started = time.perf_counter()
+    for slug in slugs:
+        target = WORK / "pagefind-cli" / slug
+        subprocess.run([str(pagefind_executable()), "--site", str(out / slug),
+                        "--output-path", str(target), "--glob", "**/index.html"],
+                       check=True, capture_output=True)
+        pages += sum(1 for _ in (out / slug).rglob("index.html"))
+    seconds = time.perf_counter() - started
+    return seconds / max(len(slugs), 1) * sites, pages
+
+
+def first_search_kb(out: Path) -> float:
+    """Largest first-search upper bound over all sites (sitegen.budget)."""
+    from sitegen.budget import first_search_bytes, site_dirs
+
+    return max(first_search_bytes(site) for site in site_dirs(out)) / 1024
+
+
 def average_page_bytes(out: Path) -> int:
     sizes = [p.stat().st_size for p in out.rglob("*.html")]
     return int(sum(sizes) / max(len(sizes), 1))
@@ -107,6 +141,9 @@ def main() -> int:
                        encoding="utf-8")
     print(f"build na wijziging van {product.stem}…", flush=True)
     edit = measure_build(content, out, jobs)
+    print("zoeken: Pagefind-CLI per site ter vergelijking…", flush=True)
+    cli_seconds, cli_pages = measure_pagefind_cli(out, cold["sites"])
+    search_kb = first_search_kb(out)
     page_bytes = average_page_bytes(out)
     html_pages = sum(1 for _ in out.rglob("*.html"))
     print("ondergrens met kale Jinja2…", flush=True)
@@ -134,11 +171,43 @@ def main() -> int:
         f" pages re-rendered, {edit['written']} files written (target < 5 s) |",
         f"| peak memory | parent {cold['parent_mb']:.0f} MB, largest worker "
         f"{cold['worker_mb']:.0f} MB (target < 2 GB) |",
+        *_search_rows(cold, nochange, edit, product.stem, cli_seconds, cli_pages,
+                      search_kb),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0
+
+
+def _search_rows(cold: dict, nochange: dict, edit: dict, stem: str,
+                 cli_seconds: float, cli_pages: int, search_kb: float) -> list[str]:
+    """Rows for the search index (sitegen/search.py), part of the builds above."""
+    rows = []
+    s = cold.get("search")
+    if s:
+        rows.append(
+            f"| search index, cold build (included above) | {s['seconds']:.1f} s: "
+            f"national bundle once ({s['national_pages']} pages), {s['local_built']} "
+            f"local bundles ({s['local_pages']} pages), {s['sites_linked']} sites "
+            "linked |")
+    n = nochange.get("search")
+    if n:
+        rows.append(f"| search index, no-change rebuild | {n['seconds']:.2f} s, "
+                    f"{n['sites_linked']} sites touched |")
+    e = edit.get("search")
+    if e:
+        rows.append(
+            f"| search index after one-product edit ({stem}) | {e['seconds']:.1f} s: "
+            f"national rebuilt {'once' if e['national_built'] else 'not'} "
+            f"({e['national_pages']} pages), {e['local_built']} local bundles, "
+            f"{e['sites_linked']} sites relinked (hard links) |")
+    rows.append(f"| naive: Pagefind CLI over every whole site (3 timed, scaled to "
+                f"{cold['sites']}) | {cli_seconds:.0f} s ({cli_pages} pages in the "
+                "3 sites) |")
+    rows.append(f"| first search, upper bound over all sites (gzip) | "
+                f"{search_kb:.0f} KB (target ≤ 200 KB) |")
+    return rows
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("sitegen.cmd_serve", "toon public/ op http://127.0.0.1:8080/"),
     "preview": ("sitegen.cmd_preview",
                 "voorbeeldserver voor concepten uit de CMS (poort 8001)"),
+    "budget": ("sitegen.budget",
+               "gewicht van de gebouwde sites; --links: linkcontrole zonder netwerk"),
     "report": ("samenloket.commands.report",
                "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
     "fmt": ("samenloket.commands.fmt",

@@ -25,9 +25,12 @@ import jinja2
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
 
+from .budget import budget_errors
 from .deps import DependencyIndex
+from .hosting import NGINX_SAMPLE_PATH, nginx_config
 from .markup import date_nl, euro, render_markdown
 from .output import STAGING_DIR, OutputTree, SiteChange, content_hash
+from .search import SearchSummary, update_search
 from .site import PageSpec, SiteInfo, site_pages
 from .themes import Theme, ThemeError, load_theme
 
@@ -54,6 +57,7 @@ class BuildOptions:
     jobs: int = 0
     progress: bool = False
     jinja_environment: dict[str, Any] = field(default_factory=dict)
+    search: bool = True  # build the Pagefind indexes (sitegen/search.py)
 
 
 @dataclass
@@ -66,6 +70,7 @@ class BuildSummary:
     pages_removed: int = 0
     seconds: float = 0.0
     written: dict[str, list[str]] = field(default_factory=dict)
+    search: SearchSummary | None = None
 
     @property
     def pages_unchanged(self) -> int:
@@ -76,7 +81,8 @@ class BuildSummary:
                 f"bestanden: {self.pages_written} geschreven, {self.pages_unchanged} "
                 f"ongewijzigd, {self.pages_removed} verwijderd; "
                 f"{self.pages_rendered} pagina's opnieuw gemaakt; "
-                f"{self.seconds:.1f} s")
+                f"{self.seconds:.1f} s"
+                + (f"\n{self.search.format()}" if self.search else ""))
 
 
 def code_version(themes_dir: Path) -> str:
@@ -262,6 +268,7 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
             _collect(*_stage_safely(code), results, errors, options, len(codes), started)
     if options.progress:
         sys.stderr.write("\n")
+    errors += budget_errors([r[0] for r in results])  # front-end budget (budget.py)
     if errors:
         tree.discard([r[0] for r in results])
         if staging.exists():
@@ -285,6 +292,11 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
     if staging.exists() and not any(staging.iterdir()):
         staging.rmdir()
     tree.write_file_if_changed("index.html", _root_index(catalogue))
+    # Front-end hook (sitegen/search.py, sitegen/hosting.py): search indexes of the
+    # sites just swapped in (and any whose index is missing or stale), nginx sample.
+    if options.search:
+        summary.search = update_search(catalogue, tree.root, codes, summary.written)
+    tree.write_file_if_changed(NGINX_SAMPLE_PATH, nginx_config(catalogue))
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -36,6 +36,8 @@ from .deps import (
     product_tokens,
     site_wide_tokens,
 )
+from .hosting import hosting_pages
+
 # Where to find any gemeente's contact details when the catalogue has none.
 ORGANISATIONS_REGISTER = "https://organisaties.overheid.nl/Gemeenten/"
 NEWS_ON_HOME = 3
@@ -277,6 +279,7 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
                           produce=lambda: _export(site, "sc/producten.xml")))
     pages.append(PageSpec("open-data/producten.json", full_catalogue_tokens(index, cbs),
                           produce=lambda: _export(site, "open-data/producten.json")))
+    pages += hosting_pages(site, index)  # security.txt, _headers (sitegen/hosting.py)
     return pages
 
 

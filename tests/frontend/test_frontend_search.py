@@ -1,0 +1,112 @@
+"""Search without a server, in Chromium with the sites' CSP: typing finds the
+product first, the site's own texts are merged in, products a gemeente does not
+offer never show, and a first search stays under 200 KB."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from frontend_support import serve
+from playwright.sync_api import expect
+
+from sitegen.budget import FIRST_SEARCH_LIMIT, wire_size
+
+pytestmark = pytest.mark.browser
+
+
+def search(chromium, base_url: str, slug: str, term: str) -> dict:
+    """Type a term on a site's search page; return titles, urls, bytes, problems."""
+    context = chromium.new_context()
+    page = context.new_page()
+    loaded: list[str] = []
+    problems: list[str] = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    try:
+        page.goto(f"{base_url}/{slug}/zoeken/")
+        before = len(loaded)
+        page.locator("#zoekvraag").press_sequentially(term, delay=20)
+        status = page.locator("#zoekstatus")
+        # wait for the answer to the whole term, not to a half-typed one
+        expect(status).to_have_text(re.compile(f"resultat.*“{term}”"), timeout=15000)
+        links = page.locator("#zoekresultaten li h3 a")
+        result = {
+            "status": status.inner_text(),
+            "titles": links.all_inner_texts(),
+            "urls": [links.nth(i).get_attribute("href") for i in range(links.count())],
+            "search_files": loaded[before:],
+            "page_url": page.url,
+            # favicon 404s are the browser's own guess, not a link of ours
+            "problems": [p for p in problems if "404 (File not found)" not in p],
+        }
+    finally:
+        context.close()
+    return result
+
+
+def transferred(root: Path, base_url: str, urls: list[str]) -> int:
+    """Bytes of the given requests as a host with gzip would send them."""
+    total = 0
+    for url in urls:
+        path = url.removeprefix(base_url).split("?", 1)[0].lstrip("/")
+        file = root / path
+        if file.is_file():
+            total += wire_size(file)
+    return total
+
+
+def test_typing_finds_the_product_first(chromium, base_url: str,
+                                        frontend_site: Path) -> None:
+    result = search(chromium, base_url, "amersfoort", "paspoort")
+    assert result["titles"][0] == "Paspoort aanvragen", result
+    assert result["urls"][0] == "/amersfoort/producten/paspoort-aanvragen/"
+    assert result["page_url"].endswith("/amersfoort/zoeken/?q=paspoort")
+    assert not result["problems"], result["problems"]  # CSP included
+    size = transferred(frontend_site, base_url, result["search_files"])
+    assert 0 < size <= FIRST_SEARCH_LIMIT
+
+
+def test_local_text_replaces_the_national_result(chromium, base_url: str) -> None:
+    """Utrecht changed its paspoort text: its own version shows, not the national."""
+    result = search(chromium, base_url, "utrecht", "paspoort")
+    assert result["titles"][0] == "Paspoort aanvragen in Utrecht", result
+    assert "Paspoort aanvragen" not in result["titles"]
+    assert "Gemeentehuis utrecht dicht op Koningsdag" in result["titles"]  # local news
+
+
+def test_not_offered_products_never_show(chromium, base_url: str) -> None:
+    """Zwolle does not offer the identiteitskaart: it is never a result there."""
+    zwolle = search(chromium, base_url, "zwolle", "identiteitskaart")
+    assert "Identiteitskaart aanvragen" not in zwolle["titles"]
+    utrecht = search(chromium, base_url, "utrecht", "identiteitskaart")
+    assert "Identiteitskaart aanvragen" in utrecht["titles"]
+
+
+def test_no_result_message(chromium, base_url: str) -> None:
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/zwolle/zoeken/?q=xyzzyq")
+        expect(page.locator("#zoekstatus")).to_have_text(
+            re.compile("Geen resultaten"), timeout=15000)
+        assert page.locator("#zoekresultaten").is_hidden()
+        assert page.locator("#alle-producten-lijst a").count() >= 2  # A-Z stays
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+def test_real_site_search(chromium, real_site: Path) -> None:
+    """On the real Utrecht site 'paspoort' gives the passport product first."""
+    with serve(real_site) as url:
+        result = search(chromium, url, "utrecht", "paspoort")
+        assert result["titles"][0].startswith("Paspoort"), result["titles"]
+        assert result["urls"][0] == "/utrecht/producten/paspoort-aanvragen/"
+        assert not result["problems"], result["problems"]
+        size = transferred(real_site, url, result["search_files"])
+        assert size <= FIRST_SEARCH_LIMIT, size

@@ -1,0 +1,97 @@
+"""The search indexes are incremental: one national bundle shared by hard links,
+small local bundles, and only what changed is indexed again."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from frontend_support import build, make_frontend_content
+from support import edit
+
+from sitegen.search import SEARCH_DIR, STORE_DIR
+
+SITES = ("amersfoort", "schiermonnikoog", "utrecht", "zwolle")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    content = make_frontend_content(tmp_path / "content")
+    out = tmp_path / "public"
+    build(content, out, jobs=1)
+    return content, out
+
+
+def entry(out: Path, slug: str, bundle: str) -> os.stat_result:
+    return (out / slug / SEARCH_DIR / bundle / "pagefind-entry.json").stat()
+
+
+def files(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_national_bundle_is_shared_by_hard_links(site: tuple[Path, Path]) -> None:
+    _, out = site
+    state = json.loads((out / STORE_DIR / "state.json").read_text())
+    key = state["sites"]["utrecht"][0]
+    store = out / STORE_DIR / "landelijk" / key / "pagefind-entry.json"
+    for slug in SITES:
+        assert os.path.samestat(entry(out, slug, "landelijk"), store.stat())
+    assert store.stat().st_nlink == len(SITES) + 1
+    # only what the browser loads is published (no Pagefind UI files)
+    names = {p.name for p in (out / "utrecht" / SEARCH_DIR / "landelijk").iterdir()}
+    assert not [n for n in names if "-ui" in n or "playground" in n]
+
+
+def test_no_change_writes_nothing(site: tuple[Path, Path]) -> None:
+    content, out = site
+    before = files(out)
+    summary = build(content, out, jobs=1)
+    assert summary.search is not None
+    assert (summary.search.national_built, summary.search.local_built,
+            summary.search.sites_linked) == (False, 0, 0)
+    assert files(out) == before
+
+
+def test_national_edit_reindexes_national_once(site: tuple[Path, Path]) -> None:
+    """A national text edit builds the national bundle once and relinks every
+    site; only Utrecht, whose own paspoort text includes it, rebuilds its local."""
+    content, out = site
+    locals_before = {s: entry(out, s, "lokaal") for s in SITES}
+    edit(content / "producten/paspoort-aanvragen.md", "Met een paspoort kunt u reizen.",
+         "Met een paspoort reist u naar andere landen.")
+    summary = build(content, out, jobs=1)
+    assert summary.search is not None
+    assert summary.search.national_built and summary.search.local_built == 1
+    assert summary.search.sites_linked == len(SITES)
+    for slug in ("amersfoort", "schiermonnikoog", "zwolle"):
+        assert os.path.samestat(entry(out, slug, "lokaal"), locals_before[slug])
+    assert not os.path.samestat(entry(out, "utrecht", "lokaal"),
+                                locals_before["utrecht"])
+    assert len(list((out / STORE_DIR / "landelijk").iterdir())) == 1  # old one gone
+
+
+def test_local_news_reindexes_that_site_only(site: tuple[Path, Path]) -> None:
+    content, out = site
+    national = entry(out, "utrecht", "landelijk")
+    news = next((content / "gemeenten/zwolle/nieuws").glob("*.md"))
+    edit(news, "Bellen kan ook.", "Bellen kan ook. Of kom langs met een vraag.")
+    summary = build(content, out, jobs=1)
+    assert summary.search is not None
+    assert not summary.search.national_built
+    assert summary.search.local_built == 1 and summary.search.sites_linked == 1
+    assert os.path.samestat(entry(out, "utrecht", "landelijk"), national)
+
+
+def test_missing_index_is_restored(site: tuple[Path, Path]) -> None:
+    """A site whose zoekindex/ went missing (an interrupted build) gets it back."""
+    content, out = site
+    import shutil
+
+    shutil.rmtree(out / "zwolle" / SEARCH_DIR)
+    summary = build(content, out, jobs=1)
+    assert summary.search is not None and summary.search.sites_linked == 1
+    assert (out / "zwolle" / SEARCH_DIR / "lokaal" / "pagefind-entry.json").is_file()
