@@ -390,8 +390,15 @@ def render_home(profile: GemeenteProfile, gemeente_slug: str) -> str | None:
 
 def render_settings(settings: Settings) -> str:
     """catalogus.yaml (always written, so the tree says which pattern it uses)."""
-    return dump_yaml({"site_url_pattern": settings.site_url_pattern,
-                      "default_theme": settings.default_theme}, CATALOGUE_FILE)
+    data: dict = {"site_url_pattern": settings.site_url_pattern,
+                  "default_theme": settings.default_theme}
+    # Optional settings are written only when they differ from the default.
+    defaults = Settings()
+    for name in ("security_contact", "security_policy", "security_txt_expires"):
+        value = getattr(settings, name)
+        if value != getattr(defaults, name):
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return dump_yaml(data, CATALOGUE_FILE)
 
 
 def gemeente_folder(gemeente: Gemeente) -> str:

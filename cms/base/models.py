@@ -50,20 +50,41 @@ class CatalogueSettings(BaseGenericSetting):
         help_text="Thema (map in themes/) voor gemeenten zonder eigen thema.",
     )
 
-    panels = [FieldPanel("site_url_pattern"), FieldPanel("default_theme")]
+    security_contact = models.CharField(
+        "contact voor beveiligingsmeldingen", max_length=200,
+        default=Settings().security_contact,
+        help_text="Komt in /.well-known/security.txt van elke site (mailto: of https:).",
+    )
+    security_policy = models.URLField(
+        "beleid voor melden van kwetsbaarheden", blank=True,
+        help_text="Optioneel: https-link naar het CVD-beleid.",
+    )
+    security_txt_expires = models.DateField(
+        "vaste verloopdatum security.txt", null=True, blank=True,
+        help_text="Leeg: automatisch het einde van het volgende halfjaar.",
+    )
+
+    panels = [FieldPanel("site_url_pattern"), FieldPanel("default_theme"),
+              FieldPanel("security_contact"), FieldPanel("security_policy"),
+              FieldPanel("security_txt_expires")]
 
     class Meta:
         verbose_name = "catalogusinstellingen"
 
     def to_settings(self) -> Settings:
         return Settings(
-            site_url_pattern=self.site_url_pattern, default_theme=self.default_theme
+            site_url_pattern=self.site_url_pattern, default_theme=self.default_theme,
+            security_contact=self.security_contact,
+            security_policy=self.security_policy or None,
+            security_txt_expires=self.security_txt_expires,
         )
 
     def clean(self) -> None:
         from .validation import model_errors
 
-        model_errors(self.to_settings, {"site_url_pattern", "default_theme"})
+        model_errors(self.to_settings, {"site_url_pattern", "default_theme",
+                                        "security_contact", "security_policy",
+                                        "security_txt_expires"})
 
 
 class ReferenceList(models.Model):

@@ -153,6 +153,9 @@ def _store_settings(catalogue: Catalogue) -> None:
     if current.to_settings() != catalogue.settings:
         current.site_url_pattern = catalogue.settings.site_url_pattern
         current.default_theme = catalogue.settings.default_theme
+        current.security_contact = catalogue.settings.security_contact
+        current.security_policy = catalogue.settings.security_policy or ""
+        current.security_txt_expires = catalogue.settings.security_txt_expires
         current.save()
 
 
