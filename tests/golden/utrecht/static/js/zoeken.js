@@ -1,0 +1,177 @@
+/*
+ * Zoeken op de site, helemaal in de browser (samenloket, EUPL-1.2).
+ *
+ * Pagefind's JS API with our own markup (no inline style, no UI library).
+ * The national index (zoekindex/landelijk/) is merged with this gemeente's own
+ * (zoekindex/lokaal/). National results for products this gemeente does not
+ * offer (not in the A-Z list on the page) or has its own text for (the
+ * "eigen" filter of its local index) are filtered out. Without JavaScript the page shows the
+ * A-Z list of all products, so nothing here is needed to find a product.
+ */
+
+const PAGE_SIZE = 10;
+const container = document.getElementById("zoeken");
+
+if (container) {
+  start(container);
+}
+
+async function start(box) {
+  const form = document.getElementById("zoekformulier");
+  const input = document.getElementById("zoekvraag");
+  const status = document.getElementById("zoekstatus");
+  const section = document.getElementById("zoekresultaten");
+  const list = section.querySelector("ol");
+  const more = document.getElementById("meer-resultaten");
+  const root = new URL(box.dataset.searchRoot || "./", document.baseURI);
+  const query = new URLSearchParams(window.location.search).get("q") || "";
+  input.value = query;
+  if (query.trim()) {
+    status.textContent = "Bezig met zoeken…";
+  }
+
+  let pagefind;
+  let filters = {};
+  try {
+    pagefind = await import(new URL("zoekindex/landelijk/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
+    await pagefind.mergeIndex(new URL("zoekindex/lokaal/", root).pathname, {
+      baseUrl: root.pathname,
+    });
+    filters = await hiddenProducts(pagefind);
+  } catch (error) {
+    status.textContent =
+      "Zoeken werkt op dit moment niet. Kies hieronder uit alle producten en diensten.";
+    return;
+  }
+
+  let results = [];
+  let shown = 0;
+  let latest = 0;
+  let term = "";
+
+  async function run(value) {
+    const ticket = ++latest;
+    term = value.trim();
+    if (!term) {
+      list.replaceChildren();
+      section.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    const search = await pagefind.search(term, { filters });
+    if (ticket !== latest) {
+      return;
+    }
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    await showMore(ticket, false);
+  }
+
+  async function showMore(ticket, moveFocus) {
+    const slice = results.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(slice.map((result) => result.data()));
+    if (ticket !== latest) {
+      return;
+    }
+    const items = data.map(resultItem);
+    list.append(...items);
+    shown += slice.length;
+    section.hidden = results.length === 0;
+    more.hidden = shown >= results.length;
+    status.textContent = message(results.length, term);
+    if (moveFocus && items.length) {
+      items[0].querySelector("a").focus();
+    }
+  }
+
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      remember(input.value);
+      run(input.value);
+    }, 300);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    remember(input.value);
+    run(input.value);
+  });
+  more.addEventListener("click", () => showMore(latest, true));
+
+  if (query.trim()) {
+    await run(query);
+  }
+}
+
+/* Pagefind filter that hides national results this site must not show. */
+async function hiddenProducts(pagefind) {
+  const offered = new Set();
+  for (const link of document.querySelectorAll("#alle-producten-lijst a[href]")) {
+    const match = link.getAttribute("href").match(/producten\/([^/]+)\/$/);
+    if (match) {
+      offered.add(match[1]);
+    }
+  }
+  const available = await pagefind.filters();
+  const own = new Set(Object.keys(available.eigen || {}));
+  const national = Object.keys(available.product || {});
+  const hidden = national.filter((slug) => !offered.has(slug) || own.has(slug));
+  return hidden.length ? { not: { product: { any: hidden } } } : {};
+}
+
+function remember(value) {
+  const url = new URL(window.location.href);
+  if (value.trim()) {
+    url.searchParams.set("q", value.trim());
+  } else {
+    url.searchParams.delete("q");
+  }
+  window.history.replaceState(null, "", url);
+}
+
+function message(count, term) {
+  if (count === 0) {
+    return `Geen resultaten voor “${term}”. Probeer een ander woord, of kies hieronder uit alle producten en diensten.`;
+  }
+  return `${count} ${count === 1 ? "resultaat" : "resultaten"} voor “${term}”.`;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  const heading = document.createElement("h3");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = (data.meta && data.meta.title) || data.url;
+  heading.append(link);
+  item.append(heading);
+  const kind = (data.meta && data.meta.soort) || "Pagina";
+  const label = document.createElement("p");
+  label.className = "search-results__kind";
+  label.textContent = kind;
+  item.append(label);
+  const excerpt = document.createElement("p");
+  excerpt.append(...excerptNodes(data.excerpt || ""));
+  item.append(excerpt);
+  return item;
+}
+
+/* Pagefind's excerpt is text with <mark> around the search words: rebuild it
+ * from text nodes and <mark> elements only, so no markup from the index runs. */
+function excerptNodes(html) {
+  const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  const nodes = [];
+  for (const node of parsed.body.firstChild.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
+}
