@@ -102,8 +102,13 @@ async function start(box) {
   });
   more.addEventListener("click", () => showMore(latest, true));
 
-  if (query.trim()) {
-    await run(query);
+  // Whatever is in the box now (from ?q= or typed while the index was still
+  // loading) is searched at once, so no keystroke before start-up is lost.
+  if (input.value.trim()) {
+    if (input.value !== query) {
+      remember(input.value);
+    }
+    await run(input.value);
   }
 }
 
