@@ -29,7 +29,14 @@ from .budget import budget_errors
 from .deps import DependencyIndex
 from .hosting import NGINX_SAMPLE_PATH, nginx_config
 from .markup import date_nl, euro, render_markdown
-from .output import STAGING_DIR, OutputTree, SiteChange, content_hash
+from .output import (
+    RETIRED_DIR,
+    STAGING_DIR,
+    OutputTree,
+    SiteChange,
+    content_hash,
+    retire,
+)
 from .search import SearchSummary, update_search
 from .site import PageSpec, SiteInfo, site_pages
 from .themes import Theme, ThemeError, load_theme
@@ -250,6 +257,11 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
     staging = tree.root / STAGING_DIR
     if staging.exists():  # left by an interrupted build: never live, safe to drop
         shutil.rmtree(staging)
+    retired = tree.root / RETIRED_DIR
+    if retired.is_dir():  # versions a background delete did not finish
+        for leftover in list(retired.iterdir()):
+            if leftover.is_dir() and (leftover / "site").exists():
+                retire(leftover / "site", retired)
     _JOB.update(
         catalogue=catalogue, tree=tree, themes_dir=options.themes_dir,
         index=DependencyIndex(catalogue, code_version(options.themes_dir)),

@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +57,24 @@ def exchange_dirs(staged: Path, live: Path) -> None:
     os.rename(live, aside)
     os.rename(staged, live)
     os.rename(aside, staged)
+
+
+def retire(old: Path, retired_dir: Path) -> None:
+    """Remove a replaced site version without holding up the build.
+
+    The old version is renamed aside at once (so the slug's staging path is
+    free) and deleted by a background `rm -rf`; whatever it leaves behind is
+    cleared by the next build.
+    """
+    retired_dir.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(prefix=f"{old.name}.", dir=retired_dir))
+    os.rename(old, aside / "site")
+    rm = shutil.which("rm")
+    if rm is None:  # pragma: no cover - every Linux has rm
+        shutil.rmtree(aside)
+        return
+    subprocess.Popen([rm, "-rf", str(aside)], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 @dataclass
@@ -140,18 +160,27 @@ class OutputTree:
         staged = self.root / STAGING_DIR / slug
         if staged.exists():
             shutil.rmtree(staged)
-        staged.mkdir(parents=True)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.mkdir()
         if live.is_dir():
+            # Unchanged files are hard links to the live ones. Only the site's own
+            # outputs are linked: the search index is installed afterwards.
+            made: set[Path] = set()
             for path in outputs:
                 if path in to_write:
                     continue
                 target = staged / path
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 os.link(live / path, target)
         for path, data in to_write.items():
             target = staged / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            # Never write through a hard link: that would change the live file.
+            tmp = target.with_name(f".{target.name}.new")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
         return SiteChange(slug, staged, new_state, sorted(to_write), removed, unchanged)
 
     def save_state_only(self, change: SiteChange) -> None:
@@ -164,12 +193,7 @@ class OutputTree:
         live = self.live(change.slug)
         if live.is_dir():
             exchange_dirs(change.staged, live)
-            old = self.root / RETIRED_DIR / change.slug
-            if old.exists():
-                shutil.rmtree(old)
-            old.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(change.staged, old)
-            shutil.rmtree(old)
+            retire(change.staged, self.root / RETIRED_DIR)
         else:
             live.parent.mkdir(parents=True, exist_ok=True)
             os.rename(change.staged, live)

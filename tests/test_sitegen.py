@@ -25,6 +25,8 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
     """Every file under root with its inode, mtime and bytes."""
     result = {}
     for path in sorted(root.rglob("*")):
+        if ".retired" in path.parts:  # replaced versions, deleted in the background
+            continue
         if path.is_file():
             stat = path.stat()
             result[str(path.relative_to(root))] = (stat.st_ino, stat.st_mtime_ns,
