@@ -52,6 +52,7 @@ $(NPM_STAMP): package.json package-lock.json
 frontend-deps: $(NPM_STAMP)
 
 test: install browser frontend-deps
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 ## the CMS tests alone (SQLite unless DATABASE_URL is set)

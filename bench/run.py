@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -34,13 +34,15 @@ from samenloket.loader import load_catalogue
 from sitegen.build import BuildOptions, build_sites
 content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 catalogue = load_catalogue(content, themes_dir=Path("themes"))
-summary = build_sites(catalogue, BuildOptions(content_dir=content, themes_dir=Path("themes"),
-                                              output_dir=out, jobs=jobs))
+options = BuildOptions(content_dir=content, themes_dir=Path("themes"),
+                       output_dir=out, jobs=jobs)
+summary = build_sites(catalogue, options)
 seconds = time.perf_counter() - t0
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 search = summary.search
-print(json.dumps({"seconds": seconds, "pages": summary.pages, "written": summary.pages_written,
+print(json.dumps({"seconds": seconds, "pages": summary.pages,
+                  "written": summary.pages_written,
                   "rendered": summary.pages_rendered, "sites": summary.sites,
                   "parent_mb": own / 1024, "worker_mb": children / 1024,
                   "search": None if search is None else {
@@ -53,17 +55,22 @@ print(json.dumps({"seconds": seconds, "pages": summary.pages, "written": summary
 def measure_build(content: Path, out: Path, jobs: int) -> dict:
     """One build in a fresh process: wall time includes imports and loading."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _MEASURE, str(content), str(out),
-                             str(jobs)], cwd=REPO, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(content), str(out), str(jobs)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(result.stdout.strip().splitlines()[-1])
     data["wall"] = time.perf_counter() - started
     return data
 
 
 _FLOOR_TEMPLATE = jinja2.Template(
-    "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{{ title }}"
-    "</title></head><body><h1>{{ title }}</h1>{{ body }}</body></html>")
+    '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{{ title }}'
+    "</title></head><body><h1>{{ title }}</h1>{{ body }}</body></html>"
+)
 
 
 def _floor_site(args: tuple[Path, int, int, str]) -> int:
@@ -76,7 +83,9 @@ def _floor_site(args: tuple[Path, int, int, str]) -> int:
     return pages
 
 
-def measure_floor(root: Path, sites: int, pages: int, page_bytes: int, jobs: int) -> float:
+def measure_floor(
+    root: Path, sites: int, pages: int, page_bytes: int, jobs: int
+) -> float:
     """Bare Jinja2: the same page count and average size, same disk and processes."""
     if root.exists():
         shutil.rmtree(root)
@@ -95,16 +104,28 @@ def measure_pagefind_cli(out: Path, sites: int, sample: int = 3) -> tuple[float,
     """
     from sitegen.search import pagefind_executable
 
-    slugs = sorted(p.name for p in out.iterdir()
-                   if p.is_dir() and not p.name.startswith(".")
-                   and (p / "index.html").is_file())[:sample]
+    slugs = sorted(
+        p.name
+        for p in out.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "index.html").is_file()
+    )[:sample]
     pages = 0
     started = time.perf_counter()
     for slug in slugs:
         target = WORK / "pagefind-cli" / slug
-        subprocess.run([str(pagefind_executable()), "--site", str(out / slug),
-                        "--output-path", str(target), "--glob", "**/index.html"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(pagefind_executable()),
+                "--site",
+                str(out / slug),
+                "--output-path",
+                str(target),
+                "--glob",
+                "**/index.html",
+            ],
+            check=True,
+            capture_output=True,
+        )
         pages += sum(1 for _ in (out / slug).rglob("index.html"))
     seconds = time.perf_counter() - started
     return seconds / max(len(slugs), 1) * sites, pages
@@ -137,8 +158,10 @@ def main() -> int:
     product = sorted((content / "producten").glob("*.md"))[0]
     text = product.read_text(encoding="utf-8")
     marker = "## Wat is het?\n"
-    product.write_text(text.replace(marker, marker + "Gewijzigd voor de benchmark.\n", 1),
-                       encoding="utf-8")
+    product.write_text(
+        text.replace(marker, marker + "Gewijzigd voor de benchmark.\n", 1),
+        encoding="utf-8",
+    )
     print(f"build na wijziging van {product.stem}…", flush=True)
     edit = measure_build(content, out, jobs)
     print("zoeken: Pagefind-CLI per site ter vergelijking…", flush=True)
@@ -152,7 +175,7 @@ def main() -> int:
     lines = [
         "# Benchmark results",
         "",
-        f"Run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({jobs} cores, Python {platform.python_version()}). Produced by `make bench` "
         "(bench/run.py); wall times include start-up, imports and loading content.",
         "",
@@ -163,16 +186,19 @@ def main() -> int:
         f"avg {page_bytes} bytes) |",
         f"| cold full build | {cold['wall']:.1f} s ({cold['pages'] / cold['wall']:.0f} "
         "files/s) |",
-        f"| floor: bare Jinja2, same pages, same disk, {jobs} processes | {floor:.1f} s |",
+        f"| floor: bare Jinja2, same pages, same disk, {jobs} processes "
+        f"| {floor:.1f} s |",
         f"| cold build / floor | {ratio:.2f}× (target ≤ 2×) |",
         f"| no-change rebuild | {nochange['wall']:.2f} s, {nochange['written']} files "
         f"written (target < 2 s, 0 files) |",
-        f"| one-product edit ({product.stem}) | {edit['wall']:.2f} s, {edit['rendered']}"
+        f"| one-product edit ({product.stem}) | {edit['wall']:.2f} s, "
+        f"{edit['rendered']}"
         f" pages re-rendered, {edit['written']} files written (target < 5 s) |",
         f"| peak memory | parent {cold['parent_mb']:.0f} MB, largest worker "
         f"{cold['worker_mb']:.0f} MB (target < 2 GB) |",
-        *_search_rows(cold, nochange, edit, product.stem, cli_seconds, cli_pages,
-                      search_kb),
+        *_search_rows(
+            cold, nochange, edit, product.stem, cli_seconds, cli_pages, search_kb
+        ),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
@@ -180,8 +206,15 @@ def main() -> int:
     return 0
 
 
-def _search_rows(cold: dict, nochange: dict, edit: dict, stem: str,
-                 cli_seconds: float, cli_pages: int, search_kb: float) -> list[str]:
+def _search_rows(
+    cold: dict,
+    nochange: dict,
+    edit: dict,
+    stem: str,
+    cli_seconds: float,
+    cli_pages: int,
+    search_kb: float,
+) -> list[str]:
     """Rows for the search index (sitegen/search.py), part of the builds above."""
     rows = []
     s = cold.get("search")
@@ -190,23 +223,31 @@ def _search_rows(cold: dict, nochange: dict, edit: dict, stem: str,
             f"| search index, cold build (included above) | {s['seconds']:.1f} s: "
             f"national bundle once ({s['national_pages']} pages), {s['local_built']} "
             f"local bundles ({s['local_pages']} pages), {s['sites_linked']} sites "
-            "linked |")
+            "linked |"
+        )
     n = nochange.get("search")
     if n:
-        rows.append(f"| search index, no-change rebuild | {n['seconds']:.2f} s, "
-                    f"{n['sites_linked']} sites touched |")
+        rows.append(
+            f"| search index, no-change rebuild | {n['seconds']:.2f} s, "
+            f"{n['sites_linked']} sites touched |"
+        )
     e = edit.get("search")
     if e:
         rows.append(
             f"| search index after one-product edit ({stem}) | {e['seconds']:.1f} s: "
             f"national rebuilt {'once' if e['national_built'] else 'not'} "
             f"({e['national_pages']} pages), {e['local_built']} local bundles, "
-            f"{e['sites_linked']} sites relinked (hard links) |")
-    rows.append(f"| naive: Pagefind CLI over every whole site (3 timed, scaled to "
-                f"{cold['sites']}) | {cli_seconds:.0f} s ({cli_pages} pages in the "
-                "3 sites) |")
-    rows.append(f"| first search, upper bound over all sites (gzip) | "
-                f"{search_kb:.0f} KB (target ≤ 200 KB) |")
+            f"{e['sites_linked']} sites relinked (hard links) |"
+        )
+    rows.append(
+        f"| naive: Pagefind CLI over every whole site (3 timed, scaled to "
+        f"{cold['sites']}) | {cli_seconds:.0f} s ({cli_pages} pages in the "
+        "3 sites) |"
+    )
+    rows.append(
+        f"| first search, upper bound over all sites (gzip) | "
+        f"{search_kb:.0f} KB (target ≤ 200 KB) |"
+    )
     return rows
 
 

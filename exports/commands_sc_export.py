@@ -7,8 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from samenloket.errors import ContentErrors
-from samenloket.loader import load_catalogue
+from samenloket.commands import load_or_report
 
 from .problems import ExportError
 from .publish import FEED_FILE, export_all
@@ -24,28 +23,38 @@ def _date(value: str) -> date:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gemeente", metavar="GM0344",
-                        help="alleen de feed van deze gemeente (standaard: alle 342)")
-    parser.add_argument("--out", type=Path, default=Path("exports-out"),
-                        help="map voor <gemeente>/producten.xml "
-                             "(standaard: exports-out/)")
-    parser.add_argument("--modified", type=_date, metavar="JJJJ-MM-DD",
-                        help="datum voor dcterms:modified (standaard: "
-                             "SOURCE_DATE_EPOCH of het nieuwste kostenjaar)")
+    parser.add_argument(
+        "--gemeente",
+        metavar="GM0344",
+        help="alleen de feed van deze gemeente (standaard: alle 342)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("exports-out"),
+        help="map voor <gemeente>/producten.xml (standaard: exports-out/)",
+    )
+    parser.add_argument(
+        "--modified",
+        type=_date,
+        metavar="JJJJ-MM-DD",
+        help="datum voor dcterms:modified (standaard: "
+        "SOURCE_DATE_EPOCH of het nieuwste kostenjaar)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        catalogue = load_catalogue(args.content)
-    except ContentErrors as exc:
-        print(exc.report(), file=sys.stderr)
+    catalogue = load_or_report(args)
+    if catalogue is None:
         return 1
     codes = None
     if args.gemeente:
         code = args.gemeente.upper()
         if code not in catalogue.gemeenten:
-            print(f"onbekende gemeente {code}: gebruik een CBS-code zoals GM0344",
-                  file=sys.stderr)
+            print(
+                f"onbekende gemeente {code}: gebruik een CBS-code zoals GM0344",
+                file=sys.stderr,
+            )
             return 2
         codes = [code]
     try:
@@ -53,8 +62,12 @@ def run(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    print(f"{summary.files} SC-feed(s) met samen {summary.products} producten "
-          f"gecontroleerd (XSD en SC-regels): in orde.")
-    print(f"{summary.written} geschreven, {summary.unchanged} ongewijzigd, in "
-          f"{args.out}/<gemeente>/{FEED_FILE}")
+    print(
+        f"{summary.files} SC-feed(s) met samen {summary.products} producten "
+        f"gecontroleerd (XSD en SC-regels): in orde."
+    )
+    print(
+        f"{summary.written} geschreven, {summary.unchanged} ongewijzigd, in "
+        f"{args.out}/<gemeente>/{FEED_FILE}"
+    )
     return 0

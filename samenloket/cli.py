@@ -16,25 +16,44 @@ from pathlib import Path
 # name -> (module, one-line help in Dutch)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("samenloket.commands.check", "controleer alle content in één keer"),
-    "dump": ("samenloket.commands.dump", "schrijf de hele catalogus als JSON naar stdout"),
-    "reference": ("samenloket.commands.reference",
-                  "vernieuw de UPL of gemeentelijst uit een nieuwer officieel bestand"),
+    "dump": (
+        "samenloket.commands.dump",
+        "schrijf de hele catalogus als JSON naar stdout",
+    ),
+    "reference": (
+        "samenloket.commands.reference",
+        "vernieuw de UPL of gemeentelijst uit een nieuwer officieel bestand",
+    ),
     "build": ("sitegen.cmd_build", "bouw de statische site van elke gemeente"),
     "serve": ("sitegen.cmd_serve", "toon public/ op http://127.0.0.1:8080/"),
-    "preview": ("sitegen.cmd_preview",
-                "voorbeeldserver voor concepten uit de CMS (poort 8001)"),
-    "budget": ("sitegen.budget",
-               "gewicht van de gebouwde sites; --links: linkcontrole zonder netwerk"),
-    "report": ("samenloket.commands.report",
-               "taalrapport per product: lege onderdelen, zinslengte, lange woorden"),
-    "fmt": ("samenloket.commands.fmt",
-            "herschrijf de content in canonieke vorm (--check: alleen melden)"),
-    "sc-export": ("exports.commands_sc_export",
-                  "schrijf en controleer de SC 4.0-feed van alle gemeenten (of één)"),
-    "sc-import": ("exports.commands_sc_import",
-                  "lees de huidige SC-feed van een gemeente in als lokale producten"),
-    "opendata": ("exports.commands_opendata",
-                 "schrijf de open data (JSON) van de catalogus en per gemeente"),
+    "preview": (
+        "sitegen.cmd_preview",
+        "voorbeeldserver voor concepten uit de CMS (poort 8001)",
+    ),
+    "budget": (
+        "sitegen.budget",
+        "gewicht van de gebouwde sites; --links: linkcontrole zonder netwerk",
+    ),
+    "report": (
+        "samenloket.commands.report",
+        "taalrapport per product: lege onderdelen, zinslengte, lange woorden",
+    ),
+    "fmt": (
+        "samenloket.commands.fmt",
+        "herschrijf de content in canonieke vorm (--check: alleen melden)",
+    ),
+    "sc-export": (
+        "exports.commands_sc_export",
+        "schrijf en controleer de SC 4.0-feed van alle gemeenten (of één)",
+    ),
+    "sc-import": (
+        "exports.commands_sc_import",
+        "lees de huidige SC-feed van een gemeente in als lokale producten",
+    ),
+    "opendata": (
+        "exports.commands_opendata",
+        "schrijf de open data (JSON) van de catalogus en per gemeente",
+    ),
 }
 
 
@@ -56,10 +75,18 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         prog="samenloket",
         description="Landelijke productencatalogus → een site en SC-feed per gemeente.",
     )
-    parser.add_argument("--content", type=Path, default=default_content_dir(),
-                        help="map met de content (standaard: ./content)")
-    parser.add_argument("--themes", type=Path, default=default_themes_dir(),
-                        help="map met thema's (standaard: ./themes)")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=default_content_dir(),
+        help="map met de content (standaard: ./content)",
+    )
+    parser.add_argument(
+        "--themes",
+        type=Path,
+        default=default_themes_dir(),
+        help="map met thema's (standaard: ./themes)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
     for name, (module_name, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)

@@ -31,8 +31,9 @@ class ContentErrors(Exception):
     """All problems found in one validation run; nothing has been written."""
 
     def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.field,
-                                                        e.message))
+        self.errors = sorted(
+            set(errors), key=lambda e: (e.path, e.line or 0, e.field, e.message)
+        )
         super().__init__(self.report())
 
     def report(self) -> str:

@@ -87,7 +87,9 @@ class Collector:
         self, path: Path, line: int | None, field: str, message: str, fix: str = ""
     ) -> None:
         self.errors.append(
-            ContentError(display_path(path, self.content_dir), line, field, message, fix)
+            ContentError(
+                display_path(path, self.content_dir), line, field, message, fix
+            )
         )
 
     def validation(self, path: Path, exc: ValidationError, located: Located) -> None:
@@ -120,8 +122,12 @@ def _without_tags(loc: tuple) -> tuple:
     """Drop pydantic's union tags ('organisation' after 'items', 3) from a location."""
     result: list = []
     for part in loc:
-        if (part in _UNION_TAGS and len(result) >= 2 and isinstance(result[-1], int)
-                and result[-2] == "items"):
+        if (
+            part in _UNION_TAGS
+            and len(result) >= 2
+            and isinstance(result[-1], int)
+            and result[-2] == "items"
+        ):
             continue
         result.append(part)
     return tuple(result)
@@ -130,12 +136,19 @@ def _without_tags(loc: tuple) -> tuple:
 def _read(path: Path, errors: Collector) -> str | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            errors.add(path, None, "", "bestand is groter dan 1 MB", "splits het bestand")
+            errors.add(
+                path, None, "", "bestand is groter dan 1 MB", "splits het bestand"
+            )
             return None
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        errors.add(path, None, "", f"geen UTF-8-tekst ({exc.reason})",
-                   "sla het bestand op als UTF-8")
+        errors.add(
+            path,
+            None,
+            "",
+            f"geen UTF-8-tekst ({exc.reason})",
+            "sla het bestand op als UTF-8",
+        )
     except OSError as exc:
         errors.add(path, None, "", f"kan bestand niet lezen: {exc.strerror}")
     return None
@@ -152,7 +165,9 @@ def _front_matter(path: Path, errors: Collector) -> tuple[Located, str, int] | N
         errors.add(path, exc.line, "", exc.message, exc.fix)
         return None
     if not isinstance(located.data, dict):
-        errors.add(path, 2, "", "de gegevens bovenaan moeten velden zijn (naam: waarde)")
+        errors.add(
+            path, 2, "", "de gegevens bovenaan moeten velden zijn (naam: waarde)"
+        )
         return None
     return located, body, body_line
 
@@ -161,19 +176,37 @@ def _check_markdown(path: Path, text: str, first_line: int, errors: Collector) -
     """No raw HTML, and links only to https or to a path on the own site."""
     for offset, line in enumerate(text.splitlines()):
         if _HTML_RE.search(line):
-            errors.add(path, first_line + offset, "tekst", "HTML is niet toegestaan",
-                       "gebruik Markdown: **vet**, lijsten, [tekst](https://…)")
+            errors.add(
+                path,
+                first_line + offset,
+                "tekst",
+                "HTML is niet toegestaan",
+                "gebruik Markdown: **vet**, lijsten, [tekst](https://…)",
+            )
         for target in _LINK_RE.findall(line):
-            if not (target.startswith("https://") or target.startswith("/")
-                    or target.startswith("mailto:") or target.startswith("tel:")):
-                errors.add(path, first_line + offset, "tekst",
-                           f"link '{target}' is niet toegestaan",
-                           "gebruik een https://-link of een pad zoals /producten/…/")
+            if not (
+                target.startswith("https://")
+                or target.startswith("/")
+                or target.startswith("mailto:")
+                or target.startswith("tel:")
+            ):
+                errors.add(
+                    path,
+                    first_line + offset,
+                    "tekst",
+                    f"link '{target}' is niet toegestaan",
+                    "gebruik een https://-link of een pad zoals /producten/…/",
+                )
 
 
 def _sections(
-    path: Path, body: str, body_line: int, located: Located, errors: Collector,
-    *, local: bool,
+    path: Path,
+    body: str,
+    body_line: int,
+    located: Located,
+    errors: Collector,
+    *,
+    local: bool,
 ) -> tuple[dict[str, str], str | None, str]:
     """Map '## Heading' blocks to section keys, recording their lines."""
     intro, blocks = split_sections(body, body_line)
@@ -190,25 +223,41 @@ def _sections(
             allowed = ", ".join(SECTION_HEADINGS.values())
             if local:
                 allowed += ", " + LOCAL_TEXT_HEADING
-            errors.add(path, block.line, "tekst", f"onbekende kop '## {block.heading}'",
-                       f"gebruik alleen: {allowed} (tussenkoppen met ###)")
+            errors.add(
+                path,
+                block.line,
+                "tekst",
+                f"onbekende kop '## {block.heading}'",
+                f"gebruik alleen: {allowed} (tussenkoppen met ###)",
+            )
             continue
         if key in sections:
-            errors.add(path, block.line, "tekst", f"kop '## {block.heading}' staat er "
-                       "twee keer", "voeg de twee onderdelen samen")
+            errors.add(
+                path,
+                block.line,
+                "tekst",
+                f"kop '## {block.heading}' staat er twee keer",
+                "voeg de twee onderdelen samen",
+            )
             continue
         seen_order.append(SECTION_KEYS.index(key))
         sections[key] = block.text
         located.lines[("sections", key)] = block.line
     if seen_order != sorted(seen_order):
-        errors.add(path, body_line, "tekst", "de koppen staan niet in de vaste volgorde",
-                   "volgorde: " + ", ".join(SECTION_HEADINGS.values()))
+        errors.add(
+            path,
+            body_line,
+            "tekst",
+            "de koppen staan niet in de vaste volgorde",
+            "volgorde: " + ", ".join(SECTION_HEADINGS.values()),
+        )
     located.lines.setdefault(("sections",), body_line)
     return sections, local_text, intro
 
 
-def _validate(model: type[BaseModel], data: dict, path: Path, located: Located,
-              errors: Collector) -> Any:
+def _validate(
+    model: type[BaseModel], data: dict, path: Path, located: Located, errors: Collector
+) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -219,8 +268,13 @@ def _validate(model: type[BaseModel], data: dict, path: Path, located: Located,
 def _slug_of(path: Path, errors: Collector) -> str | None:
     slug = path.stem
     if not SLUG_RE.match(slug):
-        errors.add(path, None, "bestandsnaam", f"'{path.name}' is geen geldige slug",
-                   "gebruik kleine letters, cijfers en streepjes, zoals paspoort-aanvragen.md")
+        errors.add(
+            path,
+            None,
+            "bestandsnaam",
+            f"'{path.name}' is geen geldige slug",
+            "gebruik kleine letters, cijfers en streepjes, zoals paspoort-aanvragen.md",
+        )
         return None
     return slug
 
@@ -234,16 +288,31 @@ def _load_products(content_dir: Path, errors: Collector) -> dict[str, Product]:
             continue
         located, body, body_line = parsed
         if "slug" in located.data or "sections" in located.data:
-            errors.add(path, 2, "", "'slug' en 'sections' komen uit de bestandsnaam en "
-                       "de koppen", "verwijder ze uit de gegevens bovenaan")
+            errors.add(
+                path,
+                2,
+                "",
+                "'slug' en 'sections' komen uit de bestandsnaam en de koppen",
+                "verwijder ze uit de gegevens bovenaan",
+            )
             continue
-        sections, _, intro = _sections(path, body, body_line, located, errors, local=False)
+        sections, _, intro = _sections(
+            path, body, body_line, located, errors, local=False
+        )
         if intro:
-            errors.add(path, body_line, "tekst", "tekst vóór de eerste kop",
-                       "zet alle tekst onder een van de vaste ## koppen")
+            errors.add(
+                path,
+                body_line,
+                "tekst",
+                "tekst vóór de eerste kop",
+                "zet alle tekst onder een van de vaste ## koppen",
+            )
         product = _validate(
-            Product, {**located.data, "slug": slug, "sections": sections}, path,
-            located, errors,
+            Product,
+            {**located.data, "slug": slug, "sections": sections},
+            path,
+            located,
+            errors,
         )
         if product is not None:
             products[slug] = product
@@ -262,11 +331,19 @@ def _load_life_events(content_dir: Path, errors: Collector) -> dict[str, LifeEve
         _check_markdown(path, body, body_line, errors)
         for key in ("slug", "intro"):
             if key in located.data:
-                errors.add(path, located.line_of((key,)), key, f"'{key}' komt uit de "
-                           "bestandsnaam of de tekst", f"verwijder '{key}'")
+                errors.add(
+                    path,
+                    located.line_of((key,)),
+                    key,
+                    f"'{key}' komt uit de bestandsnaam of de tekst",
+                    f"verwijder '{key}'",
+                )
         event = _validate(
-            LifeEvent, {**located.data, "slug": slug, "intro": body.strip()}, path,
-            located, errors,
+            LifeEvent,
+            {**located.data, "slug": slug, "intro": body.strip()},
+            path,
+            located,
+            errors,
         )
         if event is not None:
             events[slug] = event
@@ -288,15 +365,23 @@ def _load_news(folder: Path, errors: Collector) -> list[NewsItem]:
             continue
         unknown = sorted(set(meta) - {"title", "date", "summary"})
         for key in unknown:
-            errors.add(path, meta[key][1], key, f"onbekend gegeven '{key}'",
-                       "gebruik alleen Title:, Date: en Summary:")
+            errors.add(
+                path,
+                meta[key][1],
+                key,
+                f"onbekend gegeven '{key}'",
+                "gebruik alleen Title:, Date: en Summary:",
+            )
         _check_markdown(path, body, body_line, errors)
-        located = Located({k: v for k, (v, _) in meta.items()},
-                          {(k,): line for k, (_, line) in meta.items()})
+        located = Located(
+            {k: v for k, (v, _) in meta.items()},
+            {(k,): line for k, (_, line) in meta.items()},
+        )
         located.lines[("body",)] = body_line
         data = {k: v for k, (v, _) in meta.items() if k not in unknown}
-        item = _validate(NewsItem, {**data, "slug": slug, "body": body}, path, located,
-                         errors)
+        item = _validate(
+            NewsItem, {**data, "slug": slug, "body": body}, path, located, errors
+        )
         if item is not None:
             items.append(item)
     return sorted(items, key=lambda n: (n.date, n.slug), reverse=True)
@@ -310,11 +395,17 @@ def _load_local_products(folder: Path, errors: Collector) -> dict[str, LocalProd
         if slug is None or parsed is None:
             continue
         located, body, body_line = parsed
-        sections, local_text, intro = _sections(path, body, body_line, located, errors,
-                                                local=True)
+        sections, local_text, intro = _sections(
+            path, body, body_line, located, errors, local=True
+        )
         if intro:
-            errors.add(path, body_line, "tekst", "tekst vóór de eerste kop",
-                       f"zet lokale tekst onder '## {LOCAL_TEXT_HEADING}'")
+            errors.add(
+                path,
+                body_line,
+                "tekst",
+                "tekst vóór de eerste kop",
+                f"zet lokale tekst onder '## {LOCAL_TEXT_HEADING}'",
+            )
         data = {**located.data, "product": slug, "sections": sections}
         if local_text:
             data["local_text"] = local_text
@@ -331,8 +422,13 @@ def _load_profiles(content_dir: Path, errors: Collector) -> dict[str, GemeentePr
     for folder in sorted(p for p in root.glob("*") if p.is_dir()):
         path = folder / "gemeente.yaml"
         if not path.exists():
-            errors.add(folder, None, "", "map zonder gemeente.yaml",
-                       "voeg gemeente.yaml toe met ten minste cbs_code")
+            errors.add(
+                folder,
+                None,
+                "",
+                "map zonder gemeente.yaml",
+                "voeg gemeente.yaml toe met ten minste cbs_code",
+            )
             continue
         text = _read(path, errors)
         if text is None:
@@ -348,8 +444,13 @@ def _load_profiles(content_dir: Path, errors: Collector) -> dict[str, GemeentePr
         data = dict(located.data)
         for key in ("welcome", "welcome_title", "news", "products"):
             if key in data:
-                errors.add(path, located.line_of((key,)), key, f"'{key}' hoort niet in "
-                           "gemeente.yaml", "zet dit in home.md, nieuws/ of producten/")
+                errors.add(
+                    path,
+                    located.line_of((key,)),
+                    key,
+                    f"'{key}' hoort niet in gemeente.yaml",
+                    "zet dit in home.md, nieuws/ of producten/",
+                )
                 data.pop(key)
         home = folder / "home.md"
         if home.exists():
@@ -359,8 +460,13 @@ def _load_profiles(content_dir: Path, errors: Collector) -> dict[str, GemeentePr
                 _check_markdown(home, body, body_line, errors)
                 extra = sorted(set(home_meta.data) - {"title"})
                 for key in extra:
-                    errors.add(home, home_meta.line_of((key,)), key,
-                               f"onbekend veld '{key}'", "home.md kent alleen 'title'")
+                    errors.add(
+                        home,
+                        home_meta.line_of((key,)),
+                        key,
+                        f"onbekend veld '{key}'",
+                        "home.md kent alleen 'title'",
+                    )
                 data["welcome_title"] = home_meta.data.get("title")
                 data["welcome"] = body.strip()
         data["news"] = _load_news(folder / "nieuws", errors)
@@ -369,9 +475,13 @@ def _load_profiles(content_dir: Path, errors: Collector) -> dict[str, GemeentePr
         if profile is None:
             continue
         if profile.cbs_code in profiles:
-            errors.add(path, located.line_of(("cbs_code",)), "cbs_code",
-                       f"{profile.cbs_code} heeft al een map",
-                       "houd één map per gemeente")
+            errors.add(
+                path,
+                located.line_of(("cbs_code",)),
+                "cbs_code",
+                f"{profile.cbs_code} heeft al een map",
+                "houd één map per gemeente",
+            )
             continue
         profiles[profile.cbs_code] = profile
         errors.sources[("gemeente", profile.cbs_code)] = (path, located)
@@ -399,9 +509,17 @@ def load_catalogue(content_dir: Path, themes_dir: Path | None = None) -> Catalog
     content_dir = Path(content_dir)
     errors = Collector(content_dir)
     if not content_dir.is_dir():
-        raise ContentErrors([ContentError(str(content_dir), None, "",
-                                          "map met content bestaat niet",
-                                          "geef de juiste map op met --content")])
+        raise ContentErrors(
+            [
+                ContentError(
+                    str(content_dir),
+                    None,
+                    "",
+                    "map met content bestaat niet",
+                    "geef de juiste map op met --content",
+                )
+            ]
+        )
     settings = _load_settings(content_dir, errors)
     reference = content_dir / "reference"
     upl: dict[str, UplEntry] = {}
@@ -410,15 +528,34 @@ def load_catalogue(content_dir: Path, themes_dir: Path | None = None) -> Catalog
         upl = load_upl(reference)
         gemeenten = load_gemeenten(reference)
     except (ReferenceError, OSError, KeyError, ValidationError) as exc:
-        errors.add(reference, None, "reference", f"referentielijst onbruikbaar: {exc}",
-                   "vernieuw de lijst met 'samenloket reference'")
+        errors.add(
+            reference,
+            None,
+            "reference",
+            f"referentielijst onbruikbaar: {exc}",
+            "vernieuw de lijst met 'samenloket reference'",
+        )
     products = _load_products(content_dir, errors)
     life_events = _load_life_events(content_dir, errors)
     profiles = _load_profiles(content_dir, errors)
     product_files = {p.stem for p in (content_dir / "producten").glob("*.md")}
-    crosscheck(products, life_events, profiles, upl, gemeenten, errors, themes_dir,
-               product_files)
+    crosscheck(
+        products,
+        life_events,
+        profiles,
+        upl,
+        gemeenten,
+        errors,
+        themes_dir,
+        product_files,
+    )
     if errors.errors:
         raise ContentErrors(errors.errors)
-    return Catalogue(settings=settings, products=products, life_events=life_events,
-                     gemeenten=gemeenten, profiles=profiles, upl=upl)
+    return Catalogue(
+        settings=settings,
+        products=products,
+        life_events=life_events,
+        gemeenten=gemeenten,
+        profiles=profiles,
+        upl=upl,
+    )

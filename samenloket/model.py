@@ -20,8 +20,9 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    field_validator,
+    model_validator,
 )
-from pydantic import field_validator, model_validator
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CBS_RE = re.compile(r"^GM\d{4}$")
@@ -38,7 +39,13 @@ StepChoice = Literal["en", "of"]
 FeeSetter = Literal["rijk", "gemeente", "gratis"]
 
 WEEKDAYS: tuple[str, ...] = (
-    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
 )
 
 # The SDG text model (Regulation (EU) 2018/1724, annex I/II): one key per
@@ -61,11 +68,24 @@ LOCAL_TEXT_HEADING = "Lokale informatie"
 
 def _https(value: str) -> str:
     if not value.startswith("https://") or len(value) < 12 or " " in value:
-        raise ValueError("moet een volledige https://-link zijn|begin de link met https://")
+        raise ValueError(
+            "moet een volledige https://-link zijn|begin de link met https://"
+        )
     return value
 
 
 HttpsUrl = Annotated[str, AfterValidator(_https)]
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            "ongeldige slug|gebruik alleen kleine letters, cijfers en streepjes"
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
 
 
 class Strict(BaseModel):
@@ -107,16 +127,22 @@ class Fees(Strict):
     @model_validator(mode="after")
     def _year_with_amounts(self) -> Fees:
         if self.items and self.year is None:
-            raise ValueError("bedragen hebben een jaartal nodig|voeg 'year' toe, bijvoorbeeld year: 2026")
+            raise ValueError(
+                "bedragen hebben een jaartal nodig"
+                "|voeg 'year' toe, bijvoorbeeld year: 2026"
+            )
         if self.set_by == "gratis" and self.items:
-            raise ValueError("'gratis' kan geen bedragen hebben|verwijder de bedragen of kies set_by: gemeente")
+            raise ValueError(
+                "'gratis' kan geen bedragen hebben"
+                "|verwijder de bedragen of kies set_by: gemeente"
+            )
         return self
 
 
 class Product(Strict):
     """A national product: the text every gemeente shares (SDG text model)."""
 
-    slug: str
+    slug: Slug
     title: str = Field(min_length=2, max_length=120)
     summary: str = Field(min_length=10, max_length=300)
     upl: tuple[str, ...] = Field(min_length=1)
@@ -133,22 +159,16 @@ class Product(Strict):
     default_offered: bool = True
     sections: dict[str, str]
 
-    @field_validator("slug")
-    @classmethod
-    def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v):
-            raise ValueError(
-                "ongeldige slug|gebruik alleen kleine letters, cijfers en streepjes"
-            )
-        return v
-
     @field_validator("sections")
     @classmethod
     def _sections(cls, v: dict[str, str]) -> dict[str, str]:
-        missing = [SECTION_HEADINGS[k] for k in SECTION_KEYS if not v.get(k, "").strip()]
+        missing = [
+            SECTION_HEADINGS[k] for k in SECTION_KEYS if not v.get(k, "").strip()
+        ]
         if missing:
             raise ValueError(
-                "onderdelen ontbreken of zijn leeg: " + ", ".join(missing)
+                "onderdelen ontbreken of zijn leeg: "
+                + ", ".join(missing)
                 + "|voeg elke kop toe als '## Kop' met tekst eronder"
             )
         unknown = sorted(set(v) - set(SECTION_KEYS))
@@ -176,7 +196,8 @@ def _step_kind(value: object) -> str:
 
 
 StepItem = Annotated[
-    Annotated[ProductStep, Tag("product")] | Annotated[ExternalStep, Tag("organisation")],
+    Annotated[ProductStep, Tag("product")]
+    | Annotated[ExternalStep, Tag("organisation")],
     Discriminator(_step_kind),
 ]
 
@@ -190,22 +211,13 @@ class Step(Strict):
 class LifeEvent(Strict):
     """A levensgebeurtenis: an ordered journey across organisations."""
 
-    slug: str
+    slug: Slug
     title: str = Field(min_length=2)
     summary: str = Field(min_length=10, max_length=300)
     audience: tuple[Audience, ...] = Field(min_length=1)
     order: int = 100
     intro: str = ""
     steps: tuple[Step, ...] = Field(min_length=4, max_length=10)
-
-    @field_validator("slug")
-    @classmethod
-    def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v):
-            raise ValueError(
-                "ongeldige slug|gebruik alleen kleine letters, cijfers en streepjes"
-            )
-        return v
 
 
 class Gemeente(Strict):
@@ -241,9 +253,13 @@ class OpeningHours(Strict):
     @model_validator(mode="after")
     def _times(self) -> OpeningHours:
         if not TIME_RE.match(self.open) or not TIME_RE.match(self.close):
-            raise ValueError("tijd heeft niet de vorm UU:MM|schrijf bijvoorbeeld \"08:30\"")
+            raise ValueError(
+                'tijd heeft niet de vorm UU:MM|schrijf bijvoorbeeld "08:30"'
+            )
         if self.open >= self.close:
-            raise ValueError("sluitingstijd ligt niet na openingstijd|controleer open en close")
+            raise ValueError(
+                "sluitingstijd ligt niet na openingstijd|controleer open en close"
+            )
         return self
 
 
@@ -318,7 +334,9 @@ class GemeenteProfile(Strict):
     @classmethod
     def _cbs(cls, v: str) -> str:
         if not CBS_RE.match(v):
-            raise ValueError("ongeldige CBS-code|schrijf GM plus vier cijfers, bijv. GM0344")
+            raise ValueError(
+                "ongeldige CBS-code|schrijf GM plus vier cijfers, bijv. GM0344"
+            )
         return v
 
 

@@ -25,8 +25,16 @@ UPL_FILE = "upl.csv"
 GEMEENTEN_FILE = "gemeenten.csv"
 UPL_COLUMNS = ("UniformeProductnaam", "URI", "Gemeente", "Burger", "Bedrijf")
 GEMEENTEN_COLUMNS = (
-    "cbs_code", "tooi_code", "naam", "voorkeursnaam", "provincie_code", "provincie",
-    "owms_uri", "tooi_uri", "begindatum", "einddatum",
+    "cbs_code",
+    "tooi_code",
+    "naam",
+    "voorkeursnaam",
+    "provincie_code",
+    "provincie",
+    "owms_uri",
+    "tooi_uri",
+    "begindatum",
+    "einddatum",
 )
 _TOOI = "https://identifier.overheid.nl/tooi/def/ont/"
 
@@ -36,7 +44,7 @@ class ReferenceError(ValueError):
 
 
 def slugify_name(name: str) -> str:
-    """URL slug of a gemeente's preferred name: 'Súdwest-Fryslân' → 'sudwest-fryslan'."""
+    """URL slug of a gemeente's name ('Súdwest-Fryslân' → 'sudwest-fryslan')."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     text = text.lower().replace("'", "")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
@@ -66,8 +74,14 @@ def parse_upl_csv(text: str, source: str = UPL_FILE) -> dict[str, UplEntry]:
             continue
         entry = merged.setdefault(
             uri,
-            {"uri": uri, "label": label, "gemeente": False, "burger": False,
-             "bedrijf": False, "legal_basis": []},
+            {
+                "uri": uri,
+                "label": label,
+                "gemeente": False,
+                "burger": False,
+                "bedrijf": False,
+                "legal_basis": [],
+            },
         )
         entry["gemeente"] |= (row.get("Gemeente") or "").strip() == "X"
         entry["burger"] |= (row.get("Burger") or "").strip() == "X"
@@ -81,7 +95,9 @@ def parse_upl_csv(text: str, source: str = UPL_FILE) -> dict[str, UplEntry]:
     if not merged:
         raise ReferenceError(f"{source}: geen enkele productnaam gevonden.")
     return {
-        uri: UplEntry(**{**e, "legal_basis": tuple(Link(**b) for b in e["legal_basis"])})
+        uri: UplEntry(
+            **{**e, "legal_basis": tuple(Link(**b) for b in e["legal_basis"])}
+        )
         for uri, e in merged.items()
     }
 
@@ -142,18 +158,20 @@ def parse_tooi_register(
         code = _first(record, "organisatiecode")
         prov_uri = (record.get(_TOOI + "ligtInProvincie") or [{}])[0].get("@id", "")
         prov_code = prov_uri.rsplit("/", 1)[-1].upper()
-        rows.append({
-            "cbs_code": code.upper(),
-            "tooi_code": code,
-            "naam": _first(record, "officieleNaamExclSoort"),
-            "voorkeursnaam": _first(record, "voorkeursnaamExclSoort"),
-            "provincie_code": prov_code,
-            "provincie": provinces.get(prov_code, ""),
-            "owms_uri": _first(record, "owmsId").strip(),
-            "tooi_uri": record.get("@id", ""),
-            "begindatum": _first(record, "begindatum")[:10],
-            "einddatum": _first(record, "einddatum")[:10],
-        })
+        rows.append(
+            {
+                "cbs_code": code.upper(),
+                "tooi_code": code,
+                "naam": _first(record, "officieleNaamExclSoort"),
+                "voorkeursnaam": _first(record, "voorkeursnaamExclSoort"),
+                "provincie_code": prov_code,
+                "provincie": provinces.get(prov_code, ""),
+                "owms_uri": _first(record, "owmsId").strip(),
+                "tooi_uri": record.get("@id", ""),
+                "begindatum": _first(record, "begindatum")[:10],
+                "einddatum": _first(record, "einddatum")[:10],
+            }
+        )
     if not rows:
         raise ReferenceError(
             f"{source}: geen gemeenten gevonden. Verwacht het TOOI-register "
@@ -213,7 +231,8 @@ class RefreshReport:
             f"{len(self.withdrawn)} vervallen"
         ]
         for title, items in (
-            ("nieuw", self.added), ("hernoemd", self.renamed),
+            ("nieuw", self.added),
+            ("hernoemd", self.renamed),
             ("vervallen", self.withdrawn),
             ("catalogus breekt", self.broken),
         ):
@@ -227,14 +246,13 @@ def diff_upl(old: dict[str, UplEntry], new: dict[str, UplEntry]) -> RefreshRepor
     report.withdrawn = [f"{old[u].label} <{u}>" for u in sorted(set(old) - set(new))]
     report.renamed = [
         f"<{u}>: '{old[u].label}' → '{new[u].label}'"
-        for u in sorted(set(old) & set(new)) if old[u].label != new[u].label
+        for u in sorted(set(old) & set(new))
+        if old[u].label != new[u].label
     ]
     return report
 
 
-def diff_gemeenten(
-    old: dict[str, Gemeente], new: dict[str, Gemeente]
-) -> RefreshReport:
+def diff_gemeenten(old: dict[str, Gemeente], new: dict[str, Gemeente]) -> RefreshReport:
     report = RefreshReport("gemeenten")
     report.added = [f"{c} {new[c].name}" for c in sorted(set(new) - set(old))]
     report.withdrawn = [f"{c} {old[c].name}" for c in sorted(set(old) - set(new))]
@@ -243,7 +261,8 @@ def diff_gemeenten(
         for attr in ("name", "display_name", "owms_uri"):
             if getattr(before, attr) != getattr(after, attr):
                 report.renamed.append(
-                    f"{code} {attr}: '{getattr(before, attr)}' → '{getattr(after, attr)}'"
+                    f"{code} {attr}: '{getattr(before, attr)}' → "
+                    f"'{getattr(after, attr)}'"
                 )
     return report
 

@@ -34,4 +34,5 @@ def fetch_catalogue(cms_url: str, timeout: float = 60) -> Catalogue:
         return Catalogue.model_validate(data)
     except ValidationError as exc:
         raise RemoteCatalogueError(
-            f"{url} gaf geen geldige catalogus ({exc.error_count()} fouten)") from None
+            f"{url} gaf geen geldige catalogus ({exc.error_count()} fouten)"
+        ) from None

@@ -59,8 +59,16 @@ class ResolvedProduct:
         if self.local is None:
             return frozenset()
         fields = {
-            name for name in ("title", "summary", "fees", "delivery_time",
-                              "application_url", "login", "local_text")
+            name
+            for name in (
+                "title",
+                "summary",
+                "fees",
+                "delivery_time",
+                "application_url",
+                "login",
+                "local_text",
+            )
             if getattr(self.local, name) is not None
         }
         return frozenset(fields | {f"sections.{k}" for k in self.local.sections})
@@ -108,10 +116,18 @@ def resolve(catalogue: Catalogue, cbs_code: str, slug: str) -> ResolvedProduct:
     local = profile_for(catalogue, cbs_code).products.get(slug)
     if local is None:
         return ResolvedProduct(
-            product=product, gemeente=gemeente, local=None, title=product.title,
-            summary=product.summary, sections=product.sections, local_text=None,
-            fees=product.fees, fees_are_local=False,
-            delivery_time=product.delivery_time, application_url=None, login=None,
+            product=product,
+            gemeente=gemeente,
+            local=None,
+            title=product.title,
+            summary=product.summary,
+            sections=product.sections,
+            local_text=None,
+            fees=product.fees,
+            fees_are_local=False,
+            delivery_time=product.delivery_time,
+            application_url=None,
+            login=None,
             example=False,
         )
     return ResolvedProduct(

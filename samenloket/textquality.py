@@ -40,8 +40,11 @@ def sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        parts += [s for s in re.split(r"(?<=[.!?:])\s+(?=[A-Z0-9À-Ý\"'(])", line)
-                  if _WORD.search(s)]
+        parts += [
+            s
+            for s in re.split(r"(?<=[.!?:])\s+(?=[A-Z0-9À-Ý\"'(])", line)
+            if _WORD.search(s)
+        ]
     return parts
 
 
@@ -68,8 +71,9 @@ def check_text(report: TextReport, label: str, text: str, catalogue: Catalogue) 
         report.problems.append(f"{label}: leeg")
         return
     if PLACEHOLDERS.search(text):
-        report.problems.append(f"{label}: bevat opvultekst "
-                               f"'{PLACEHOLDERS.search(text).group(0)}'")
+        report.problems.append(
+            f"{label}: bevat opvultekst '{PLACEHOLDERS.search(text).group(0)}'"
+        )
     for _, target in _LINK.findall(text):
         match = _INTERNAL.match(target)
         if target.startswith("/") and not match:
@@ -83,18 +87,22 @@ def check_text(report: TextReport, label: str, text: str, catalogue: Catalogue) 
         words = _WORD.findall(sentence)
         report.sentences += 1
         report.words += len(words)
-        report.long_words += [w for w in words if len(w.replace("-", "")) > LONG_WORD_LETTERS]
+        report.long_words += [
+            w for w in words if len(w.replace("-", "")) > LONG_WORD_LETTERS
+        ]
 
 
 def finish(report: TextReport) -> TextReport:
     if report.average_sentence_words > MAX_AVERAGE_SENTENCE_WORDS:
         report.problems.append(
             f"gemiddeld {report.average_sentence_words:.1f} woorden per zin "
-            f"(doel: hooguit {MAX_AVERAGE_SENTENCE_WORDS:.0f}); maak zinnen korter")
+            f"(doel: hooguit {MAX_AVERAGE_SENTENCE_WORDS:.0f}); maak zinnen korter"
+        )
     if report.words and len(report.long_words) / report.words > MAX_LONG_WORD_SHARE:
         report.problems.append(
             f"{len(report.long_words)} lange woorden (> {LONG_WORD_LETTERS} letters): "
-            + ", ".join(sorted(set(report.long_words))[:5]))
+            + ", ".join(sorted(set(report.long_words))[:5])
+        )
     return report
 
 

@@ -176,7 +176,7 @@ def _sequence_lines(items: list[Any], indent: int) -> list[str]:
             lines.append(f"{pad}- {_flow(item)}")
         elif isinstance(item, dict):
             sub = _mapping_lines(item, indent + 2)
-            sub[0] = f"{pad}- {sub[0][indent + 2:]}"
+            sub[0] = f"{pad}- {sub[0][indent + 2 :]}"
             lines += sub
         elif isinstance(item, str) and "\n" in item:
             lines.append(f"{pad}- {_quoted(item)}")
@@ -215,11 +215,13 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 def _fees(fees: Fees, *, local: bool = False) -> dict[str, Any]:
     # Local amounts are the gemeente's own: 'set_by: gemeente' is implied there.
     set_by = None if local and fees.set_by == "gemeente" else fees.set_by
-    data = _drop_empty({
-        "set_by": set_by,
-        "year": fees.year,
-        "items": [{"label": i.label, "amount": i.amount} for i in fees.items],
-    })
+    data = _drop_empty(
+        {
+            "set_by": set_by,
+            "year": fees.year,
+            "items": [{"label": i.label, "amount": i.amount} for i in fees.items],
+        }
+    )
     return data or FlowMap()  # `fees: {}`: own (empty) fees, not inherited
 
 
@@ -232,8 +234,10 @@ def _front_matter(data: dict[str, Any], where: str) -> str:
 
 
 def _sections_body(blocks: list[tuple[str, str]]) -> str:
-    parts = [f"## {heading}\n\n{text}" if text else f"## {heading}"
-             for heading, text in blocks]
+    parts = [
+        f"## {heading}\n\n{text}" if text else f"## {heading}"
+        for heading, text in blocks
+    ]
     return "\n" + "\n\n".join(parts) + "\n" if parts else ""
 
 
@@ -242,22 +246,24 @@ def product_data(product: Product) -> dict[str, Any]:
     authority: Any = product.authority
     if not isinstance(authority, str):
         authority = {"name": authority.name, "url": authority.url}
-    return _drop_empty({
-        "title": product.title,
-        "summary": product.summary,
-        "upl": list(product.upl),
-        "audience": Flow(product.audience),
-        "authority": authority,
-        "legal_basis": _links(product.legal_basis),
-        "channels": Flow(product.channels),
-        "appointment": True if product.appointment else None,
-        "online_aanvragen": product.online_aanvragen,
-        "fees": _fees(product.fees),
-        "delivery_time": product.delivery_time,
-        "related": Flow(product.related) if product.related else None,
-        "synonyms": Flow(product.synonyms) if product.synonyms else None,
-        "default_offered": None if product.default_offered else False,
-    })
+    return _drop_empty(
+        {
+            "title": product.title,
+            "summary": product.summary,
+            "upl": list(product.upl),
+            "audience": Flow(product.audience),
+            "authority": authority,
+            "legal_basis": _links(product.legal_basis),
+            "channels": Flow(product.channels),
+            "appointment": True if product.appointment else None,
+            "online_aanvragen": product.online_aanvragen,
+            "fees": _fees(product.fees),
+            "delivery_time": product.delivery_time,
+            "related": Flow(product.related) if product.related else None,
+            "synonyms": Flow(product.synonyms) if product.synonyms else None,
+            "default_offered": None if product.default_offered else False,
+        }
+    )
 
 
 def render_product(product: Product) -> str:
@@ -270,8 +276,14 @@ def render_product(product: Product) -> str:
 def _step_item(item: ProductStep | ExternalStep) -> dict[str, Any]:
     if isinstance(item, ProductStep):
         return _drop_empty({"product": item.product, "text": item.text})
-    return _drop_empty({"organisation": item.organisation, "title": item.title,
-                        "url": item.url, "text": item.text})
+    return _drop_empty(
+        {
+            "organisation": item.organisation,
+            "title": item.title,
+            "url": item.url,
+            "text": item.text,
+        }
+    )
 
 
 def life_event_data(event: LifeEvent) -> dict[str, Any]:
@@ -279,11 +291,15 @@ def life_event_data(event: LifeEvent) -> dict[str, Any]:
     for step in event.steps:
         # 'choice' only means something with two or more items (README).
         choice = step.choice if len(step.items) > 1 else None
-        steps.append(_drop_empty({
-            "title": step.title,
-            "choice": choice,
-            "items": [_step_item(item) for item in step.items],
-        }))
+        steps.append(
+            _drop_empty(
+                {
+                    "title": step.title,
+                    "choice": choice,
+                    "items": [_step_item(item) for item in step.items],
+                }
+            )
+        )
     return {
         "title": event.title,
         "summary": event.summary,
@@ -301,23 +317,28 @@ def render_life_event(event: LifeEvent) -> str:
 
 
 def local_product_data(local: LocalProduct) -> dict[str, Any]:
-    return _drop_empty({
-        "offered": local.offered,
-        "example": True if local.example else None,
-        "title": local.title,
-        "summary": local.summary,
-        "fees": _fees(local.fees, local=True) if local.fees is not None else None,
-        "delivery_time": local.delivery_time,
-        "application_url": local.application_url,
-        "login": local.login,
-    })
+    return _drop_empty(
+        {
+            "offered": local.offered,
+            "example": True if local.example else None,
+            "title": local.title,
+            "summary": local.summary,
+            "fees": _fees(local.fees, local=True) if local.fees is not None else None,
+            "delivery_time": local.delivery_time,
+            "application_url": local.application_url,
+            "login": local.login,
+        }
+    )
 
 
 def render_local_product(local: LocalProduct, gemeente_slug: str) -> str:
     """gemeenten/<gemeente>/producten/<slug>.md: overrides, then local text last."""
     where = f"gemeenten/{gemeente_slug}/producten/{local.product}.md"
-    blocks = [(SECTION_HEADINGS[k], local.sections[k])
-              for k in SECTION_KEYS if k in local.sections]
+    blocks = [
+        (SECTION_HEADINGS[k], local.sections[k])
+        for k in SECTION_KEYS
+        if k in local.sections
+    ]
     if local.local_text:
         blocks.append((LOCAL_TEXT_HEADING, local.local_text))
     return _front_matter(local_product_data(local), where) + _sections_body(blocks)
@@ -344,34 +365,44 @@ def gemeente_data(profile: GemeenteProfile) -> dict[str, Any]:
     contact = profile.contact
     locations = []
     for loc in profile.locations:
-        hours = [FlowMap(day=h.day, open=h.open, close=h.close)
-                 for h in loc.opening_hours]
-        locations.append(_drop_empty({
-            "name": loc.name,
-            "address": loc.address,
-            "postcode": loc.postcode,
-            "city": loc.city,
-            "appointment_only": True if loc.appointment_only else None,
-            "appointment_url": loc.appointment_url,
-            "note": loc.note,
-            "opening_hours": hours,
-        }))
-    return _drop_empty({
-        "cbs_code": profile.cbs_code,
-        "theme": profile.theme,
-        "site_url": profile.site_url,
-        "example_data": True if profile.example_data else None,
-        "contact": _drop_empty({
-            "phone": contact.phone,
-            "phone_hours": contact.phone_hours,
-            "email": contact.email,
-            "contact_form_url": contact.contact_form_url,
-            "website": contact.website,
-            "postal_address": contact.postal_address,
-        }) or None,
-        "locations": locations,
-        "top_tasks": list(profile.top_tasks),
-    })
+        hours = [
+            FlowMap(day=h.day, open=h.open, close=h.close) for h in loc.opening_hours
+        ]
+        locations.append(
+            _drop_empty(
+                {
+                    "name": loc.name,
+                    "address": loc.address,
+                    "postcode": loc.postcode,
+                    "city": loc.city,
+                    "appointment_only": True if loc.appointment_only else None,
+                    "appointment_url": loc.appointment_url,
+                    "note": loc.note,
+                    "opening_hours": hours,
+                }
+            )
+        )
+    return _drop_empty(
+        {
+            "cbs_code": profile.cbs_code,
+            "theme": profile.theme,
+            "site_url": profile.site_url,
+            "example_data": True if profile.example_data else None,
+            "contact": _drop_empty(
+                {
+                    "phone": contact.phone,
+                    "phone_hours": contact.phone_hours,
+                    "email": contact.email,
+                    "contact_form_url": contact.contact_form_url,
+                    "website": contact.website,
+                    "postal_address": contact.postal_address,
+                }
+            )
+            or None,
+            "locations": locations,
+            "top_tasks": list(profile.top_tasks),
+        }
+    )
 
 
 def render_gemeente_yaml(profile: GemeenteProfile, gemeente_slug: str) -> str:
@@ -390,8 +421,10 @@ def render_home(profile: GemeenteProfile, gemeente_slug: str) -> str | None:
 
 def render_settings(settings: Settings) -> str:
     """catalogus.yaml (always written, so the tree says which pattern it uses)."""
-    data: dict = {"site_url_pattern": settings.site_url_pattern,
-                  "default_theme": settings.default_theme}
+    data: dict = {
+        "site_url_pattern": settings.site_url_pattern,
+        "default_theme": settings.default_theme,
+    }
     # Optional settings are written only when they differ from the default.
     defaults = Settings()
     for name in ("security_contact", "security_policy", "security_txt_expires"):
@@ -437,12 +470,20 @@ def render_catalogue(catalogue: Catalogue) -> dict[str, str]:
 def managed_paths(content_dir: Path) -> list[str]:
     """Files the loader reads (except reference/): what a canonical tree replaces."""
     root = Path(content_dir)
-    patterns = ("catalogus.yaml", "producten/*.md", "levensgebeurtenissen/*.md",
-                "gemeenten/*/gemeente.yaml", "gemeenten/*/home.md",
-                "gemeenten/*/nieuws/*.md", "gemeenten/*/producten/*.md")
+    patterns = (
+        "catalogus.yaml",
+        "producten/*.md",
+        "levensgebeurtenissen/*.md",
+        "gemeenten/*/gemeente.yaml",
+        "gemeenten/*/home.md",
+        "gemeenten/*/nieuws/*.md",
+        "gemeenten/*/producten/*.md",
+    )
     found = {
         PurePosixPath(path.relative_to(root)).as_posix()
-        for pattern in patterns for path in root.glob(pattern) if path.is_file()
+        for pattern in patterns
+        for path in root.glob(pattern)
+        if path.is_file()
     }
     return sorted(found)
 

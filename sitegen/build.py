@@ -43,9 +43,14 @@ from .themes import Theme, ThemeError, load_theme
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SECTION_ANCHORS = {
-    "what_it_is": "wat-is-het", "conditions": "voorwaarden", "evidence": "wat-heeft-u-nodig",
-    "procedure": "aanvragen", "costs": "kosten", "term": "hoe-lang-duurt-het",
-    "no_response": "geen-reactie", "objection": "bezwaar-en-beroep",
+    "what_it_is": "wat-is-het",
+    "conditions": "voorwaarden",
+    "evidence": "wat-heeft-u-nodig",
+    "procedure": "aanvragen",
+    "costs": "kosten",
+    "term": "hoe-lang-duurt-het",
+    "no_response": "geen-reactie",
+    "objection": "bezwaar-en-beroep",
     "more_info": "meer-informatie",
 }
 AUDIENCE_NL = {"particulier": "inwoners", "ondernemer": "ondernemers"}
@@ -84,26 +89,46 @@ class BuildSummary:
         return self.pages - self.pages_written
 
     def format(self) -> str:
-        return (f"{self.sites} sites ({self.sites_changed} gewijzigd), {self.pages} "
-                f"bestanden: {self.pages_written} geschreven, {self.pages_unchanged} "
-                f"ongewijzigd, {self.pages_removed} verwijderd; "
-                f"{self.pages_rendered} pagina's opnieuw gemaakt; "
-                f"{self.seconds:.1f} s"
-                + (f"\n{self.search.format()}" if self.search else ""))
+        return (
+            f"{self.sites} sites ({self.sites_changed} gewijzigd), {self.pages} "
+            f"bestanden: {self.pages_written} geschreven, {self.pages_unchanged} "
+            f"ongewijzigd, {self.pages_removed} verwijderd; "
+            f"{self.pages_rendered} pagina's opnieuw gemaakt; "
+            f"{self.seconds:.1f} s"
+            + (f"\n{self.search.format()}" if self.search else "")
+        )
 
 
 def code_version(themes_dir: Path) -> str:
     """Hash of the code and templates that shape every page."""
     digest = hashlib.blake2b(digest_size=16)
-    roots = [PACKAGE_DIR, PACKAGE_DIR.parent / "exports", PACKAGE_DIR.parent / "samenloket",
-             themes_dir]
+    roots = [
+        PACKAGE_DIR,
+        PACKAGE_DIR.parent / "exports",
+        PACKAGE_DIR.parent / "samenloket",
+        themes_dir,
+    ]
     for root in roots:
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and \
-                    path.suffix in {".py", ".html", ".xml", ".txt", ".css", ".json",
-                                    ".yaml", ".svg", ".woff2", ".xsd"}:
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and path.suffix
+                in {
+                    ".py",
+                    ".html",
+                    ".xml",
+                    ".txt",
+                    ".css",
+                    ".json",
+                    ".yaml",
+                    ".svg",
+                    ".woff2",
+                    ".xsd",
+                }
+            ):
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -127,10 +152,18 @@ class _Renderer:
                 undefined=jinja2.StrictUndefined,
                 **self.options,
             )
-            env.filters.update(markdown=render_markdown, euro=euro, date_nl=date_nl,
-                               audience_nl=AUDIENCE_NL.get)
-            env.globals.update(sections=SECTIONS, anchors=SECTION_ANCHORS,
-                               weekdays=WEEKDAYS, national=self.catalogue.products)
+            env.filters.update(
+                markdown=render_markdown,
+                euro=euro,
+                date_nl=date_nl,
+                audience_nl=AUDIENCE_NL.get,
+            )
+            env.globals.update(
+                sections=SECTIONS,
+                anchors=SECTION_ANCHORS,
+                weekdays=WEEKDAYS,
+                national=self.catalogue.products,
+            )
             self._envs[key] = env
         return env
 
@@ -159,19 +192,25 @@ def _theme_for(catalogue: Catalogue, themes_dir: Path, cbs: str) -> Theme:
         return load_theme(profile.theme, themes_dir, accent_seed=seed)
     except ThemeError as exc:
         name = catalogue.gemeenten[cbs].display_name
-        raise BuildError(f"gemeente {name} ({cbs}): thema '{profile.theme}': {exc}") \
-            from None
+        raise BuildError(
+            f"gemeente {name} ({cbs}): thema '{profile.theme}': {exc}"
+        ) from None
 
 
 def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
-    """Render what changed in one site and stage it; returns (change, pages, rendered)."""
+    """Render what changed in one site and stage it.
+
+    Returns (change, number of files, number of pages rendered).
+    """
     catalogue: Catalogue = _JOB["catalogue"]
     index: DependencyIndex = _JOB["index"]
     tree: OutputTree = _JOB["tree"]
     renderer: _Renderer = _JOB["renderer"]
     theme = _theme_for(catalogue, _JOB["themes_dir"], cbs)
     statics = _static_files(theme)
-    theme_hash = content_hash(b"".join(statics.values()) + repr(theme.settings).encode())
+    theme_hash = content_hash(
+        b"".join(statics.values()) + repr(theme.settings).encode()
+    )
     index.register(("theme", cbs), theme_hash)
     logo = theme.settings.get("logo")
     site = SiteInfo(catalogue, cbs, theme.name, logo=f"static/{logo}" if logo else None)
@@ -209,12 +248,15 @@ def _render(spec: PageSpec, env: jinja2.Environment, site: SiteInfo) -> bytes:
         line = getattr(exc, "lineno", None)
         raise BuildError(
             f"gemeente {site.name} ({site.cbs_code}): template {where}"
-            f"{':' + str(line) if line else ''}: {exc} (pagina {spec.path})") from None
+            f"{':' + str(line) if line else ''}: {exc} (pagina {spec.path})"
+        ) from None
     except BuildError:
         raise
     except Exception as exc:
-        raise BuildError(f"gemeente {site.name} ({site.cbs_code}), pagina {spec.path}: "
-                         f"{type(exc).__name__}: {exc}") from exc
+        raise BuildError(
+            f"gemeente {site.name} ({site.cbs_code}), pagina {spec.path}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _stage_safely(cbs: str) -> tuple[str, Any]:
@@ -233,10 +275,14 @@ def select_gemeenten(catalogue: Catalogue, names: Iterable[str] | None) -> list[
     by_slug = {g.slug: c for c, g in catalogue.gemeenten.items()}
     result = []
     for name in names:
-        code = name.upper() if name.upper() in catalogue.gemeenten else by_slug.get(name)
+        code = (
+            name.upper() if name.upper() in catalogue.gemeenten else by_slug.get(name)
+        )
         if code is None:
-            raise BuildError(f"onbekende gemeente '{name}': gebruik een CBS-code zoals "
-                             "GM0344 of een slug zoals utrecht")
+            raise BuildError(
+                f"onbekende gemeente '{name}': gebruik een CBS-code zoals "
+                "GM0344 of een slug zoals utrecht"
+            )
         result.append(code)
     return result
 
@@ -248,8 +294,11 @@ def _progress(done: int, total: int, pages: int, started: float) -> None:
     sys.stderr.flush()
 
 
-def build_sites(catalogue: Catalogue, options: BuildOptions,
-                on_site: Callable[[SiteChange], None] | None = None) -> BuildSummary:
+def build_sites(
+    catalogue: Catalogue,
+    options: BuildOptions,
+    on_site: Callable[[SiteChange], None] | None = None,
+) -> BuildSummary:
     """Build (or rebuild incrementally) the selected sites into options.output_dir."""
     started = time.monotonic()
     codes = select_gemeenten(catalogue, options.gemeenten)
@@ -263,7 +312,9 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
             if leftover.is_dir() and (leftover / "site").exists():
                 retire(leftover / "site", retired)
     _JOB.update(
-        catalogue=catalogue, tree=tree, themes_dir=options.themes_dir,
+        catalogue=catalogue,
+        tree=tree,
+        themes_dir=options.themes_dir,
         index=DependencyIndex(catalogue, code_version(options.themes_dir)),
         renderer=_Renderer(catalogue, options.jinja_environment),
     )
@@ -277,7 +328,9 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
                 _collect(status, value, results, errors, options, len(codes), started)
     else:
         for code in codes:
-            _collect(*_stage_safely(code), results, errors, options, len(codes), started)
+            _collect(
+                *_stage_safely(code), results, errors, options, len(codes), started
+            )
     if options.progress:
         sys.stderr.write("\n")
     errors += budget_errors([r[0] for r in results])  # front-end budget (budget.py)
@@ -285,8 +338,10 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
         tree.discard([r[0] for r in results])
         if staging.exists():
             shutil.rmtree(staging)
-        raise BuildError("\n".join(sorted(errors)) +
-                         "\nDe build is afgebroken; de vorige sites zijn ongewijzigd.")
+        raise BuildError(
+            "\n".join(sorted(errors))
+            + "\nDe build is afgebroken; de vorige sites zijn ongewijzigd."
+        )
     summary = BuildSummary(sites=len(codes))
     for change, pages, rendered in sorted(results, key=lambda r: r[0].slug):
         summary.pages += pages
@@ -313,14 +368,23 @@ def build_sites(catalogue: Catalogue, options: BuildOptions,
     return summary
 
 
-def _collect(status: str, value: Any, results: list, errors: list[str],
-             options: BuildOptions, total: int, started: float) -> None:
+def _collect(
+    status: str,
+    value: Any,
+    results: list,
+    errors: list[str],
+    options: BuildOptions,
+    total: int,
+    started: float,
+) -> None:
     if status == "ok":
         results.append(value)
     else:
         errors.append(value)
     if options.progress:
-        _progress(len(results) + len(errors), total, sum(r[1] for r in results), started)
+        _progress(
+            len(results) + len(errors), total, sum(r[1] for r in results), started
+        )
 
 
 def _root_index(catalogue: Catalogue) -> bytes:
@@ -336,9 +400,13 @@ def _root_index(catalogue: Catalogue) -> bytes:
         "<title>Samenloket: alle gemeentesites</title>\n</head>\n<body>\n<main>\n"
         f"<h1>Samenloket: {len(catalogue.gemeenten)} gemeentesites</h1>\n"
         f"<ul>\n{items}\n</ul>\n</main>\n</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )

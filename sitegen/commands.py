@@ -16,25 +16,37 @@ from .build import BuildError
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gemeente", action="append", metavar="GM0344",
-                        help="alleen deze gemeente (CBS-code of slug); mag vaker")
-    parser.add_argument("--out", type=Path, default=Path("public"),
-                        help="uitvoermap (standaard: public/)")
-    parser.add_argument("--jobs", type=int, default=0,
-                        help="aantal processen (standaard: aantal cores)")
+    parser.add_argument(
+        "--gemeente",
+        action="append",
+        metavar="GM0344",
+        help="alleen deze gemeente (CBS-code of slug); mag vaker",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("public"),
+        help="uitvoermap (standaard: public/)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="aantal processen (standaard: aantal cores)"
+    )
     parser.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
-    parser.add_argument("--source", metavar="CMS-URL",
-                        help="bouw uit de gepubliceerde catalogus van de CMS "
-                             "(bijv. http://127.0.0.1:8000) in plaats van content/")
+    parser.add_argument(
+        "--source",
+        metavar="CMS-URL",
+        help="bouw uit de gepubliceerde catalogus van de CMS "
+        "(bijv. http://127.0.0.1:8000) in plaats van content/",
+    )
 
 
 def run_build(args: argparse.Namespace) -> int:
     from pelican import Pelican
 
+    from samenloket.remote import RemoteCatalogueError, fetch_catalogue
+
     from .generator import CatalogueGenerator
     from .settings import pelican_settings
-
-    from samenloket.remote import RemoteCatalogueError, fetch_catalogue
 
     try:
         if args.source:
@@ -49,8 +61,11 @@ def run_build(args: argparse.Namespace) -> int:
         return 1
     logging.getLogger("pelican").setLevel(logging.WARNING)
     settings = pelican_settings(
-        args.content, args.themes, args.out,
-        SAMENLOKET_GEMEENTEN=args.gemeente, SAMENLOKET_JOBS=args.jobs,
+        args.content,
+        args.themes,
+        args.out,
+        SAMENLOKET_GEMEENTEN=args.gemeente,
+        SAMENLOKET_JOBS=args.jobs,
         SAMENLOKET_PROGRESS=not args.quiet and sys.stderr.isatty(),
     )
     settings["SAMENLOKET_CATALOGUE"] = catalogue
@@ -62,17 +77,26 @@ def run_build(args: argparse.Namespace) -> int:
     summary = CatalogueGenerator.last_summary
     assert summary is not None
     print(summary.format())
-    print(f"Uitvoer: {args.out}/<gemeente>/ (bijvoorbeeld {args.out}/utrecht/index.html)")
+    print(
+        f"Uitvoer: {args.out}/<gemeente>/ (bijvoorbeeld {args.out}/utrecht/index.html)"
+    )
     return 0
 
 
 def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cms", default="http://127.0.0.1:8000",
-                        help="adres van de CMS (standaard: http://127.0.0.1:8000)")
+    parser.add_argument(
+        "--cms",
+        default="http://127.0.0.1:8000",
+        help="adres van de CMS (standaard: http://127.0.0.1:8000)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
-    parser.add_argument("--max-age", type=int, default=30 * 60,
-                        help="seconden dat een voorbeeldlink geldig is")
+    parser.add_argument(
+        "--max-age",
+        type=int,
+        default=30 * 60,
+        help="seconden dat een voorbeeldlink geldig is",
+    )
 
 
 def run_preview(args: argparse.Namespace) -> int:
@@ -80,9 +104,12 @@ def run_preview(args: argparse.Namespace) -> int:
 
     from .preview import PreviewService, cms_draft_fetcher, serve
 
-    service = PreviewService(cms_draft_fetcher(args.cms),
-                             lambda: fetch_catalogue(args.cms), args.themes,
-                             max_age=args.max_age)
+    service = PreviewService(
+        cms_draft_fetcher(args.cms),
+        lambda: fetch_catalogue(args.cms),
+        args.themes,
+        max_age=args.max_age,
+    )
     serve(service, args.host, args.port)
     return 0
 
@@ -95,11 +122,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     if not (args.dir / "index.html").is_file():
-        print(f"{args.dir} heeft nog geen sites: draai eerst 'samenloket build'",
-              file=sys.stderr)
+        print(
+            f"{args.dir} heeft nog geen sites: draai eerst 'samenloket build'",
+            file=sys.stderr,
+        )
         return 1
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(args.dir))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(args.dir)
+    )
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
         print(f"Alle gemeentesites: http://{args.host}:{args.port}/ (stop met Ctrl+C)")
         try:

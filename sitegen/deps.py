@@ -52,8 +52,10 @@ class DependencyIndex:
         cached = self._offered.get(cbs)
         if cached is None:
             cached = self._offered[cbs] = [
-                slug for slug in sorted(self.catalogue.products)
-                if is_offered(self.catalogue, cbs, slug)]
+                slug
+                for slug in sorted(self.catalogue.products)
+                if is_offered(self.catalogue, cbs, slug)
+            ]
         return cached
 
     @cached_property
@@ -87,16 +89,21 @@ class DependencyIndex:
         if kind == "event":
             return cat.life_events[args[0]].model_dump(mode="json")
         if kind == "events":  # the list of life events (navigation, home)
-            return [[e.slug, e.title, e.summary, e.order]
-                    for e in cat.life_events.values()]
+            return [
+                [e.slug, e.title, e.summary, e.order] for e in cat.life_events.values()
+            ]
         if kind == "site":  # a gemeente's own data, without products and news
             profile = profile_for(cat, args[0])
-            return [cat.gemeenten[args[0]].model_dump(mode="json"),
-                    profile.model_dump(mode="json", exclude={"products", "news"}),
-                    cat.settings.model_dump(mode="json")]
+            return [
+                cat.gemeenten[args[0]].model_dump(mode="json"),
+                profile.model_dump(mode="json", exclude={"products", "news"}),
+                cat.settings.model_dump(mode="json"),
+            ]
         if kind == "offered":  # which products this gemeente offers, with titles
-            return [[slug, self._local_title(args[0], slug)]
-                    for slug in self.offered(args[0])]
+            return [
+                [slug, self._local_title(args[0], slug)]
+                for slug in self.offered(args[0])
+            ]
         if kind == "news":
             return [n.model_dump(mode="json") for n in profile_for(cat, args[0]).news]
         if kind == "theme":  # resolved by the builder and registered explicitly
@@ -105,8 +112,9 @@ class DependencyIndex:
 
     def _local_title(self, cbs: str, slug: str) -> str:
         local = profile_for(self.catalogue, cbs).products.get(slug)
-        return (local.title if local and local.title else None) or \
-            self.catalogue.products[slug].title
+        return (
+            local.title if local and local.title else None
+        ) or self.catalogue.products[slug].title
 
     def register(self, token: Token, value_hash: str) -> None:
         """Set the hash of a token computed elsewhere (themes, templates)."""
@@ -115,16 +123,27 @@ class DependencyIndex:
 
 def product_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
     product = index.catalogue.products[slug]
-    tokens: list[Token] = [("site", cbs), ("events",), ("product", slug),
-                           ("local", cbs, slug), ("offered", cbs)]
+    tokens: list[Token] = [
+        ("site", cbs),
+        ("events",),
+        ("product", slug),
+        ("local", cbs, slug),
+        ("offered", cbs),
+    ]
     tokens += [("head", r) for r in product.related if r in index.catalogue.products]
-    tokens += [("local_head", cbs, r) for r in product.related
-               if r in index.catalogue.products]
+    tokens += [
+        ("local_head", cbs, r) for r in product.related if r in index.catalogue.products
+    ]
     return tokens
 
 
 def life_event_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
-    tokens: list[Token] = [("site", cbs), ("events",), ("event", slug), ("offered", cbs)]
+    tokens: list[Token] = [
+        ("site", cbs),
+        ("events",),
+        ("event", slug),
+        ("offered", cbs),
+    ]
     for step in index.catalogue.life_events[slug].steps:
         for item in step.items:
             product = getattr(item, "product", None)

@@ -29,8 +29,10 @@ class CatalogueGenerator(Generator):
         settings = self.settings
         catalogue: Catalogue | None = settings.get("SAMENLOKET_CATALOGUE")
         if catalogue is None:
-            catalogue = load_catalogue(Path(settings["SAMENLOKET_CONTENT"]),
-                                       themes_dir=Path(settings["SAMENLOKET_THEMES"]))
+            catalogue = load_catalogue(
+                Path(settings["SAMENLOKET_CONTENT"]),
+                themes_dir=Path(settings["SAMENLOKET_THEMES"]),
+            )
         self.context["catalogue"] = catalogue
 
     def generate_output(self, writer: Any) -> None:
@@ -42,7 +44,12 @@ class CatalogueGenerator(Generator):
             gemeenten=settings.get("SAMENLOKET_GEMEENTEN"),
             jobs=int(settings.get("SAMENLOKET_JOBS", 0)),
             progress=bool(settings.get("SAMENLOKET_PROGRESS", False)),
-            jinja_environment={k: v for k, v in settings["JINJA_ENVIRONMENT"].items()
-                               if k not in {"extensions"}},
+            jinja_environment={
+                k: v
+                for k, v in settings["JINJA_ENVIRONMENT"].items()
+                if k not in {"extensions"}
+            },
         )
-        CatalogueGenerator.last_summary = build_sites(self.context["catalogue"], options)
+        CatalogueGenerator.last_summary = build_sites(
+            self.context["catalogue"], options
+        )

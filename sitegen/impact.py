@@ -17,15 +17,20 @@ from .site import SiteInfo, site_pages
 _NO_THEME = "-"
 
 
-def _fingerprints(catalogue: Catalogue, cbs: str, index: DependencyIndex) -> dict[str, str]:
+def _fingerprints(
+    catalogue: Catalogue, cbs: str, index: DependencyIndex
+) -> dict[str, str]:
     index.register(("theme", cbs), _NO_THEME)
     site = SiteInfo(catalogue, cbs, theme_name=_NO_THEME)
-    return {spec.path: index.fingerprint([*spec.tokens, ("theme", cbs)])
-            for spec in site_pages(site, index)}
+    return {
+        spec.path: index.fingerprint([*spec.tokens, ("theme", cbs)])
+        for spec in site_pages(site, index)
+    }
 
 
-def affected_pages(before: Catalogue, after: Catalogue,
-                   gemeenten: list[str] | None = None) -> dict[str, set[str]]:
+def affected_pages(
+    before: Catalogue, after: Catalogue, gemeenten: list[str] | None = None
+) -> dict[str, set[str]]:
     """Per CBS code, the output paths whose inputs differ between two catalogues.
 
     Added and removed pages count as affected. Gemeenten with nothing affected are
@@ -38,7 +43,9 @@ def affected_pages(before: Catalogue, after: Catalogue,
     for cbs in codes:
         old = _fingerprints(before, cbs, old_index) if cbs in before.gemeenten else {}
         new = _fingerprints(after, cbs, new_index) if cbs in after.gemeenten else {}
-        changed = {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+        changed = {
+            path for path in old.keys() | new.keys() if old.get(path) != new.get(path)
+        }
         if changed:
             result[cbs] = changed
     return result

@@ -20,8 +20,20 @@ from markupsafe import Markup
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "h3", "h4", "strong", "em", "a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"https", "mailto", "tel"}
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli",
-          "augustus", "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 _INTERNAL_HREF = re.compile(r'href="/(?!/)')
 _HEADING = re.compile(r"<(/?)h([1-2])>")
 
@@ -38,8 +50,13 @@ def render_markdown(text: str, root: str = "") -> Markup:
     html = _converter.reset().convert(text or "")
     # Headings inside a section sit below the page's h2 section headings.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h3>", html)
-    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel=None)
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
     html = _INTERNAL_HREF.sub(f'href="{root}', html)
     return Markup(html)
 

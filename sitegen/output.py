@@ -37,8 +37,13 @@ def _libc_renameat2():  # pragma: no cover - depends on the platform
         func = libc.renameat2
     except (OSError, AttributeError):
         return None
-    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                     ctypes.c_uint]
+    func.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     return func
 
 
@@ -48,8 +53,13 @@ _RENAMEAT2 = _libc_renameat2()
 def exchange_dirs(staged: Path, live: Path) -> None:
     """Swap two directories in one step, so readers never see a missing site."""
     if _RENAMEAT2 is not None:
-        result = _RENAMEAT2(_AT_FDCWD, os.fsencode(staged), _AT_FDCWD,
-                            os.fsencode(live), _RENAME_EXCHANGE)
+        result = _RENAMEAT2(
+            _AT_FDCWD,
+            os.fsencode(staged),
+            _AT_FDCWD,
+            os.fsencode(live),
+            _RENAME_EXCHANGE,
+        )
         if result == 0:
             return
     # Fallback (non-Linux): two renames; the site is briefly absent, never half.
@@ -73,8 +83,12 @@ def retire(old: Path, retired_dir: Path) -> None:
     if rm is None:  # pragma: no cover - every Linux has rm
         shutil.rmtree(aside)
         return
-    subprocess.Popen([rm, "-rf", str(aside)], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    subprocess.Popen(
+        [rm, "-rf", str(aside)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @dataclass
@@ -92,8 +106,10 @@ class SiteState:
             return cls()
 
     def dumps(self) -> str:
-        return json.dumps({"pages": {k: list(v) for k, v in sorted(self.pages.items())}},
-                          separators=(",", ":"))
+        return json.dumps(
+            {"pages": {k: list(v) for k, v in sorted(self.pages.items())}},
+            separators=(",", ":"),
+        )
 
 
 @dataclass
@@ -129,8 +145,13 @@ class OutputTree:
             return SiteState()
         return SiteState.load(self.state_path(slug))
 
-    def stage(self, slug: str, state: SiteState, outputs: dict[str, bytes | None],
-              fingerprints: dict[str, str]) -> SiteChange:
+    def stage(
+        self,
+        slug: str,
+        state: SiteState,
+        outputs: dict[str, bytes | None],
+        fingerprints: dict[str, str],
+    ) -> SiteChange:
         """Stage a new version of one site if anything differs from the live one.
 
         `outputs` maps every path of the new site to its bytes, or to None when
@@ -155,8 +176,14 @@ class OutputTree:
         removed = sorted(set(state.pages) - set(outputs))
         fingerprints_changed = new_state.pages != state.pages
         if not to_write and not removed:
-            return SiteChange(slug, None, new_state if fingerprints_changed else state,
-                              [], [], unchanged)
+            return SiteChange(
+                slug,
+                None,
+                new_state if fingerprints_changed else state,
+                [],
+                [],
+                unchanged,
+            )
         staged = self.root / STAGING_DIR / slug
         if staged.exists():
             shutil.rmtree(staged)

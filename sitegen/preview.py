@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +65,13 @@ class Draft:
     pages: dict[str, bytes] = field(default_factory=dict)
 
 
-def render_page(catalogue: Catalogue, cbs: str, path: str, themes_dir: Path,
-                concept: dict[str, Any] | None = None) -> bytes | None:
+def render_page(
+    catalogue: Catalogue,
+    cbs: str,
+    path: str,
+    themes_dir: Path,
+    concept: dict[str, Any] | None = None,
+) -> bytes | None:
     """Render one output path of one gemeente's site, or None if it does not exist."""
     theme = _theme_for(catalogue, themes_dir, cbs)
     if path.startswith("static/"):
@@ -74,8 +79,13 @@ def render_page(catalogue: Catalogue, cbs: str, path: str, themes_dir: Path,
     index = DependencyIndex(catalogue, "preview")
     logo = theme.settings.get("logo")
     site = SiteInfo(catalogue, cbs, theme.name, logo=f"static/{logo}" if logo else None)
-    wanted = path if path.endswith((".html", ".xml", ".txt", ".json")) \
-        else path.rstrip("/") + "/index.html" if path else "index.html"
+    wanted = (
+        path
+        if path.endswith((".html", ".xml", ".txt", ".json"))
+        else path.rstrip("/") + "/index.html"
+        if path
+        else "index.html"
+    )
     for spec in site_pages(site, index):
         if spec.path != wanted:
             continue
@@ -104,9 +114,11 @@ def cms_draft_fetcher(cms_url: str) -> DraftFetcher:
             with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
-            raise PreviewError(exc.code if exc.code in (404, 410) else 502,
-                               "Dit concept is niet (meer) te vinden. Klik in de CMS "
-                               "opnieuw op Voorbeeld.") from None
+            raise PreviewError(
+                exc.code if exc.code in (404, 410) else 502,
+                "Dit concept is niet (meer) te vinden. Klik in de CMS "
+                "opnieuw op Voorbeeld.",
+            ) from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise PreviewError(502, f"De CMS is niet bereikbaar ({exc}).") from None
 
@@ -116,9 +128,14 @@ def cms_draft_fetcher(cms_url: str) -> DraftFetcher:
 class PreviewService:
     """Turns a token into a browsable draft site; keeps drafts until they expire."""
 
-    def __init__(self, fetch_draft: DraftFetcher, published: CatalogueSource,
-                 themes_dir: Path, max_age: float = DEFAULT_MAX_AGE,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        fetch_draft: DraftFetcher,
+        published: CatalogueSource,
+        themes_dir: Path,
+        max_age: float = DEFAULT_MAX_AGE,
+        clock: Callable[[], float] = time.time,
+    ):
         self.fetch_draft = fetch_draft
         self.published = published
         self.themes_dir = themes_dir
@@ -130,17 +147,26 @@ class PreviewService:
     def open(self, content_type: str, token: str, gemeente: str | None = None) -> str:
         """Load a draft; returns the URL path of its page on the preview server."""
         answer = self.fetch_draft(content_type, token)
-        created = datetime.fromisoformat(answer["created_at"]).astimezone(timezone.utc)
+        created = datetime.fromisoformat(answer["created_at"]).astimezone(UTC)
         if self.clock() - created.timestamp() > self.max_age:
-            raise PreviewError(410, "Deze voorbeeldlink is verlopen. Klik in de CMS "
-                                    "opnieuw op Voorbeeld.")
+            raise PreviewError(
+                410,
+                "Deze voorbeeldlink is verlopen. Klik in de CMS opnieuw op Voorbeeld.",
+            )
         catalogue = apply_patch(self.published(), answer["patch"])
         cbs = (gemeente or answer.get("gemeente") or "").upper()
         if cbs not in catalogue.gemeenten:
             raise PreviewError(400, f"Onbekende gemeente '{cbs}'. Kies een gemeente.")
         national = not answer["patch"].get("profiles")
-        draft = Draft(catalogue, cbs, answer["path"], created.timestamp(),
-                      content_type, token, national)
+        draft = Draft(
+            catalogue,
+            cbs,
+            answer["path"],
+            created.timestamp(),
+            content_type,
+            token,
+            national,
+        )
         with self._lock:
             self._forget_expired()
             self._drafts[token] = draft
@@ -153,8 +179,10 @@ class PreviewService:
             self._forget_expired()
             draft = self._drafts.get(token)
         if draft is None:
-            raise PreviewError(410, "Deze voorbeeldlink is verlopen. Klik in de CMS "
-                                    "opnieuw op Voorbeeld.")
+            raise PreviewError(
+                410,
+                "Deze voorbeeldlink is verlopen. Klik in de CMS opnieuw op Voorbeeld.",
+            )
         slug, _, rest = path.partition("/")
         if slug != draft.catalogue.gemeenten[draft.gemeente].slug:
             raise PreviewError(404, "Deze pagina hoort niet bij dit voorbeeld.")
@@ -163,19 +191,25 @@ class PreviewService:
             name = draft.catalogue.gemeenten[draft.gemeente].display_name
             concept: dict[str, Any] = {
                 "gemeente": name,
-                "created": datetime.fromtimestamp(draft.created, timezone.utc)
-                .strftime("%d-%m-%Y %H:%M UTC"),
+                "created": datetime.fromtimestamp(draft.created, UTC).strftime(
+                    "%d-%m-%Y %H:%M UTC"
+                ),
                 "switch": None,
             }
             if draft.national:  # a national draft can be seen on any gemeente's site
-                options = sorted(((c, g.display_name) for c, g in
-                                  draft.catalogue.gemeenten.items()),
-                                 key=lambda item: item[1])
-                concept["switch"] = {"content_type": draft.content_type,
-                                     "token": draft.token, "options": options,
-                                     "current": draft.gemeente}
-            cached = render_page(draft.catalogue, draft.gemeente, rest, self.themes_dir,
-                                 concept)
+                options = sorted(
+                    ((c, g.display_name) for c, g in draft.catalogue.gemeenten.items()),
+                    key=lambda item: item[1],
+                )
+                concept["switch"] = {
+                    "content_type": draft.content_type,
+                    "token": draft.token,
+                    "options": options,
+                    "current": draft.gemeente,
+                }
+            cached = render_page(
+                draft.catalogue, draft.gemeente, rest, self.themes_dir, concept
+            )
             if cached is None:
                 raise PreviewError(404, "Deze pagina bestaat niet in het voorbeeld.")
             draft.pages[rest] = cached
@@ -183,13 +217,22 @@ class PreviewService:
 
     def _forget_expired(self) -> None:
         now = self.clock()
-        for token in [t for t, d in self._drafts.items() if now - d.created > self.max_age]:
+        for token in [
+            t for t, d in self._drafts.items() if now - d.created > self.max_age
+        ]:
             del self._drafts[token]
 
 
-_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css",
-          ".svg": "image/svg+xml", ".xml": "application/xml", ".json": "application/json",
-          ".woff2": "font/woff2", ".js": "text/javascript", ".txt": "text/plain"}
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".woff2": "font/woff2",
+    ".js": "text/javascript",
+    ".txt": "text/plain",
+}
 
 
 def make_handler(service: PreviewService) -> type[http.server.BaseHTTPRequestHandler]:
@@ -201,23 +244,30 @@ def make_handler(service: PreviewService) -> type[http.server.BaseHTTPRequestHan
                     query = dict(urllib.parse.parse_qsl(url.query))
                     if "token" not in query or "content_type" not in query:
                         raise PreviewError(400, "token en content_type ontbreken")
-                    target = service.open(query["content_type"], query["token"],
-                                          query.get("gemeente"))
+                    target = service.open(
+                        query["content_type"], query["token"], query.get("gemeente")
+                    )
                     self.send_response(303)
                     self.send_header("Location", target)
                     self.end_headers()
                     return
                 if url.path.startswith("/preview/"):
-                    token, _, rest = url.path[len("/preview/"):].partition("/")
+                    token, _, rest = url.path[len("/preview/") :].partition("/")
                     body = service.page(token, urllib.parse.unquote(rest))
                     suffix = Path(rest).suffix or ".html"
-                    self._send(200, body, _TYPES.get(suffix, "application/octet-stream"))
+                    self._send(
+                        200, body, _TYPES.get(suffix, "application/octet-stream")
+                    )
                     return
                 raise PreviewError(404, "Niet gevonden")
             except PreviewError as exc:
-                self._send(exc.status, f"<!doctype html><html lang=\"nl\"><title>Voorbeeld"
-                           f"</title><h1>Voorbeeld niet beschikbaar</h1><p>{exc.message}"
-                           "</p></html>".encode(), "text/html; charset=utf-8")
+                self._send(
+                    exc.status,
+                    f'<!doctype html><html lang="nl"><title>Voorbeeld'
+                    f"</title><h1>Voorbeeld niet beschikbaar</h1><p>{exc.message}"
+                    "</p></html>".encode(),
+                    "text/html; charset=utf-8",
+                )
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
             self.send_response(status)

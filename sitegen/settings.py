@@ -13,8 +13,9 @@ from typing import Any
 from pelican.settings import read_settings
 
 
-def pelican_settings(content_dir: Path, themes_dir: Path, output_dir: Path,
-                     **extra: Any) -> dict[str, Any]:
+def pelican_settings(
+    content_dir: Path, themes_dir: Path, output_dir: Path, **extra: Any
+) -> dict[str, Any]:
     """Complete Pelican settings for one build run."""
     override = {
         "PATH": str(content_dir.resolve()),

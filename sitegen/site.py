@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -95,8 +95,13 @@ class SiteInfo:
     @property
     def has_contact(self) -> bool:
         c = self.profile.contact
-        return bool(c.phone or c.email or c.contact_form_url or c.website
-                    or self.profile.locations)
+        return bool(
+            c.phone
+            or c.email
+            or c.contact_form_url
+            or c.website
+            or self.profile.locations
+        )
 
     @property
     def contact_fallback_url(self) -> str:
@@ -112,7 +117,9 @@ class SiteInfo:
 
     @cached_property
     def life_events(self) -> list[LifeEvent]:
-        return sorted(self.catalogue.life_events.values(), key=lambda e: (e.order, e.title))
+        return sorted(
+            self.catalogue.life_events.values(), key=lambda e: (e.order, e.title)
+        )
 
     @cached_property
     def top_tasks(self) -> list[ResolvedProduct]:
@@ -127,7 +134,9 @@ class SiteInfo:
         return site_files(self.catalogue, self.cbs_code)
 
     def events_with(self, slug: str, index: DependencyIndex) -> list[LifeEvent]:
-        return [self.catalogue.life_events[e] for e in index.events_of_product.get(slug, ())]
+        return [
+            self.catalogue.life_events[e] for e in index.events_of_product.get(slug, ())
+        ]
 
     def az_groups(self) -> list[tuple[str, list[ResolvedProduct]]]:
         groups: dict[str, list[ResolvedProduct]] = {}
@@ -140,13 +149,18 @@ class SiteInfo:
 
 # Shown on a homepage when a gemeente has not chosen its own top tasks.
 DEFAULT_TOP_TASKS = (
-    "paspoort-aanvragen", "identiteitskaart-aanvragen", "verhuizing-doorgeven",
-    "rijbewijs-verlengen", "uittreksel-brp", "grofvuil-ophalen",
+    "paspoort-aanvragen",
+    "identiteitskaart-aanvragen",
+    "verhuizing-doorgeven",
+    "rijbewijs-verlengen",
+    "uittreksel-brp",
+    "grofvuil-ophalen",
 )
 
 
-def _page_context(site: SiteInfo, path: str, title: str,
-                  crumbs: list[tuple[str, str]], **extra: Any) -> dict[str, Any]:
+def _page_context(
+    site: SiteInfo, path: str, title: str, crumbs: list[tuple[str, str]], **extra: Any
+) -> dict[str, Any]:
     depth = path.count("/")
     root = "../" * depth
     url_path = path.removesuffix("index.html")
@@ -178,12 +192,15 @@ def _json_ld(site: SiteInfo, product: ResolvedProduct) -> str:
             "url": f"{site.url}/",
         },
         "areaServed": {"@type": "AdministrativeArea", "name": site.name},
-        "audience": [{"@type": "Audience", "audienceType": a}
-                     for a in product.product.audience],
+        "audience": [
+            {"@type": "Audience", "audienceType": a} for a in product.product.audience
+        ],
     }
     if product.application_url:
-        data["availableChannel"] = {"@type": "ServiceChannel",
-                                    "serviceUrl": product.application_url}
+        data["availableChannel"] = {
+            "@type": "ServiceChannel",
+            "serviceUrl": product.application_url,
+        }
     if site.contact.phone:
         data["provider"]["telephone"] = site.contact.phone
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
@@ -199,16 +216,38 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
     pages: list[PageSpec] = []
     wide = site_wide_tokens(index, cbs)
 
-    def add(path: str, tokens: list[Token], template: str,
-            context: Callable[[], dict[str, Any]]) -> None:
+    def add(
+        path: str,
+        tokens: list[Token],
+        template: str,
+        context: Callable[[], dict[str, Any]],
+    ) -> None:
         pages.append(PageSpec(path, tokens, template, context))
 
-    add("index.html", wide, "home.html", lambda: _page_context(
-        site, "index.html", f"Gemeente {site.name}", [],
-        news=site.profile.news[:NEWS_ON_HOME]))
-    add("producten/index.html", wide, "products.html", lambda: _page_context(
-        site, "producten/index.html", "Producten en diensten A-Z",
-        [home_crumb], groups=site.az_groups()))
+    add(
+        "index.html",
+        wide,
+        "home.html",
+        lambda: _page_context(
+            site,
+            "index.html",
+            f"Gemeente {site.name}",
+            [],
+            news=site.profile.news[:NEWS_ON_HOME],
+        ),
+    )
+    add(
+        "producten/index.html",
+        wide,
+        "products.html",
+        lambda: _page_context(
+            site,
+            "producten/index.html",
+            "Producten en diensten A-Z",
+            [home_crumb],
+            groups=site.az_groups(),
+        ),
+    )
     for slug in cat.products:
         if slug not in site.products_by_slug:
             continue
@@ -216,69 +255,147 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
 
         def product_context(slug: str = slug, path: str = path) -> dict[str, Any]:
             product = site.products_by_slug[slug]
-            related = [site.products_by_slug[r] for r in product.product.related
-                       if r in site.products_by_slug]
+            related = [
+                site.products_by_slug[r]
+                for r in product.product.related
+                if r in site.products_by_slug
+            ]
             return _page_context(
-                site, path, product.title,
+                site,
+                path,
+                product.title,
                 [home_crumb, ("Producten en diensten", "producten/")],
-                product=product, related=related,
+                product=product,
+                related=related,
                 events=site.events_with(slug, index),
                 json_ld=_json_ld(site, product),
-                description=product.summary)
+                description=product.summary,
+            )
 
         add(path, product_tokens(index, cbs, slug), "product.html", product_context)
-    add("levensgebeurtenissen/index.html", [("site", cbs), ("events",)],
-        "life_events.html", lambda: _page_context(
-            site, "levensgebeurtenissen/index.html", "Levensgebeurtenissen",
-            [home_crumb]))
+    add(
+        "levensgebeurtenissen/index.html",
+        [("site", cbs), ("events",)],
+        "life_events.html",
+        lambda: _page_context(
+            site,
+            "levensgebeurtenissen/index.html",
+            "Levensgebeurtenissen",
+            [home_crumb],
+        ),
+    )
     for event in site.life_events:
         path = LIFE_EVENT_PATH.format(slug=event.slug) + "index.html"
 
         def event_context(event: LifeEvent = event, path: str = path) -> dict[str, Any]:
             return _page_context(
-                site, path, event.title,
+                site,
+                path,
+                event.title,
                 [home_crumb, ("Levensgebeurtenissen", "levensgebeurtenissen/")],
-                event=event, products=site.products_by_slug,
-                description=event.summary)
+                event=event,
+                products=site.products_by_slug,
+                description=event.summary,
+            )
 
-        add(path, life_event_tokens(index, cbs, event.slug), "life_event.html",
-            event_context)
+        add(
+            path,
+            life_event_tokens(index, cbs, event.slug),
+            "life_event.html",
+            event_context,
+        )
     simple = [("site", cbs), ("events",)]
-    add("contact/index.html", simple, "contact.html", lambda: _page_context(
-        site, "contact/index.html", "Contact", [home_crumb]))
-    add("zoeken/index.html", wide, "search.html", lambda: _page_context(
-        site, "zoeken/index.html", "Zoeken", [home_crumb], groups=site.az_groups()))
-    add("toegankelijkheid/index.html", simple, "accessibility.html",
-        lambda: _page_context(site, "toegankelijkheid/index.html",
-                              "Toegankelijkheid", [home_crumb]))
-    add("privacy/index.html", simple, "privacy.html", lambda: _page_context(
-        site, "privacy/index.html", "Privacy", [home_crumb]))
-    add("404.html", simple, "404.html", lambda: _page_context(
-        site, "404.html", "Pagina niet gevonden", [home_crumb]))
+    add(
+        "contact/index.html",
+        simple,
+        "contact.html",
+        lambda: _page_context(site, "contact/index.html", "Contact", [home_crumb]),
+    )
+    add(
+        "zoeken/index.html",
+        wide,
+        "search.html",
+        lambda: _page_context(
+            site, "zoeken/index.html", "Zoeken", [home_crumb], groups=site.az_groups()
+        ),
+    )
+    add(
+        "toegankelijkheid/index.html",
+        simple,
+        "accessibility.html",
+        lambda: _page_context(
+            site, "toegankelijkheid/index.html", "Toegankelijkheid", [home_crumb]
+        ),
+    )
+    add(
+        "privacy/index.html",
+        simple,
+        "privacy.html",
+        lambda: _page_context(site, "privacy/index.html", "Privacy", [home_crumb]),
+    )
+    add(
+        "404.html",
+        simple,
+        "404.html",
+        lambda: _page_context(site, "404.html", "Pagina niet gevonden", [home_crumb]),
+    )
     news_tokens = [("site", cbs), ("events",), ("news", cbs)]
-    add("nieuws/index.html", news_tokens, "news_index.html", lambda: _page_context(
-        site, "nieuws/index.html", "Nieuws", [home_crumb], news=site.profile.news))
+    add(
+        "nieuws/index.html",
+        news_tokens,
+        "news_index.html",
+        lambda: _page_context(
+            site, "nieuws/index.html", "Nieuws", [home_crumb], news=site.profile.news
+        ),
+    )
     for item in site.profile.news:
         path = f"nieuws/{item.slug}/index.html"
 
         def news_context(item: NewsItem = item, path: str = path) -> dict[str, Any]:
-            return _page_context(site, path, item.title,
-                                 [home_crumb, ("Nieuws", "nieuws/")], item=item,
-                                 description=item.summary)
+            return _page_context(
+                site,
+                path,
+                item.title,
+                [home_crumb, ("Nieuws", "nieuws/")],
+                item=item,
+                description=item.summary,
+            )
 
         add(path, news_tokens, "news_item.html", news_context)
-    add("robots.txt", simple, "robots.txt", lambda: _page_context(
-        site, "robots.txt", "", []))
-    add("sitemap.xml", wide, "sitemap.xml", lambda: _page_context(
-        site, "sitemap.xml", "", [], urls=site.pages))
-    site.pages = [p.path.removesuffix("index.html") for p in pages
-                  if p.path.endswith(".html") and p.path != "404.html"]
-    pages.append(PageSpec("nieuws/atom.xml", news_tokens,
-                          produce=lambda: news_feed(site)))
-    pages.append(PageSpec("sc/producten.xml", full_catalogue_tokens(index, cbs),
-                          produce=lambda: _export(site, "sc/producten.xml")))
-    pages.append(PageSpec("open-data/producten.json", full_catalogue_tokens(index, cbs),
-                          produce=lambda: _export(site, "open-data/producten.json")))
+    add(
+        "robots.txt",
+        simple,
+        "robots.txt",
+        lambda: _page_context(site, "robots.txt", "", []),
+    )
+    add(
+        "sitemap.xml",
+        wide,
+        "sitemap.xml",
+        lambda: _page_context(site, "sitemap.xml", "", [], urls=site.pages),
+    )
+    site.pages = [
+        p.path.removesuffix("index.html")
+        for p in pages
+        if p.path.endswith(".html") and p.path != "404.html"
+    ]
+    pages.append(
+        PageSpec("nieuws/atom.xml", news_tokens, produce=lambda: news_feed(site))
+    )
+    pages.append(
+        PageSpec(
+            "sc/producten.xml",
+            full_catalogue_tokens(index, cbs),
+            produce=lambda: _export(site, "sc/producten.xml"),
+        )
+    )
+    pages.append(
+        PageSpec(
+            "open-data/producten.json",
+            full_catalogue_tokens(index, cbs),
+            produce=lambda: _export(site, "open-data/producten.json"),
+        )
+    )
     pages += hosting_pages(site, index)  # security.txt, _headers (sitegen/hosting.py)
     return pages
 
@@ -297,11 +414,15 @@ def news_feed(site: SiteInfo) -> bytes:
         language="nl",
     )
     for item in site.profile.news:
-        moment = datetime(item.date.year, item.date.month, item.date.day,
-                          tzinfo=timezone.utc)
-        feed.add_item(title=item.title, link=f"{site.url}/nieuws/{item.slug}/",
-                      description=item.summary, unique_id=f"{site.url}/nieuws/{item.slug}/",
-                      pubdate=moment, updateddate=moment)
+        moment = datetime(item.date.year, item.date.month, item.date.day, tzinfo=UTC)
+        feed.add_item(
+            title=item.title,
+            link=f"{site.url}/nieuws/{item.slug}/",
+            description=item.summary,
+            unique_id=f"{site.url}/nieuws/{item.slug}/",
+            pubdate=moment,
+            updateddate=moment,
+        )
     return feed.writeString("utf-8").encode("utf-8")
 
 
@@ -310,5 +431,5 @@ class _StableAtomFeed(Atom1Feed):
 
     def latest_post_date(self) -> datetime:
         if not self.items:
-            return datetime(2000, 1, 1, tzinfo=timezone.utc)
+            return datetime(2000, 1, 1, tzinfo=UTC)
         return super().latest_post_date()

@@ -1,4 +1,4 @@
-"""Shared fixtures: a small catalogue (three gemeenten, two themes) to copy and break."""
+"""Shared fixtures: a small catalogue (3 gemeenten, 2 themes) to copy and break."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from support import FIXTURE_CONTENT
 
 

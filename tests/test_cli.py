@@ -6,59 +6,86 @@ import json
 from pathlib import Path
 
 import pytest
+from support import REPO, THEMES, edit
 
 from samenloket.cli import main
 from samenloket.loader import load_catalogue
 from samenloket.textquality import product_reports
-from support import REPO, THEMES, edit
 
 
-def test_check_prints_summary(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_prints_summary(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--content", str(content), "--themes", str(THEMES), "check"]) == 0
     out = capsys.readouterr().out
     assert "producten:            3" in out and "De content is in orde." in out
 
 
-def test_check_fails_with_report(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_fails_with_report(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A broken file makes check exit 1 with the error on stderr."""
-    edit(content / "producten/paspoort-aanvragen.md", "audience: [particulier]",
-         "audience: [burgers]")
+    edit(
+        content / "producten/paspoort-aanvragen.md",
+        "audience: [particulier]",
+        "audience: [burgers]",
+    )
     assert main(["--content", str(content), "check"]) == 1
     err = capsys.readouterr().err
     assert "paspoort-aanvragen.md:6 [audience.0]" in err
     assert "er is niets geschreven" in err
 
 
-def test_dump_is_canonical_json(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dump_is_canonical_json(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Dump gives the same bytes twice and round-trips through the model."""
     assert main(["--content", str(content), "dump"]) == 0
     first = capsys.readouterr().out
     assert main(["--content", str(content), "dump"]) == 0
     assert capsys.readouterr().out == first
     data = json.loads(first)
-    assert set(data) == {"settings", "products", "life_events", "gemeenten", "profiles",
-                         "upl"}
-    assert data["products"]["paspoort-aanvragen"]["fees"]["items"][0]["amount"] == "82.30"
+    assert set(data) == {
+        "settings",
+        "products",
+        "life_events",
+        "gemeenten",
+        "profiles",
+        "upl",
+    }
+    assert (
+        data["products"]["paspoort-aanvragen"]["fees"]["items"][0]["amount"] == "82.30"
+    )
 
 
 def test_dump_one_gemeente(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--content", str(content), "dump", "--gemeente", "gm0193"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data["gemeenten"]) == ["GM0193"] and list(data["profiles"]) == ["GM0193"]
+    assert list(data["gemeenten"]) == ["GM0193"] and list(data["profiles"]) == [
+        "GM0193"
+    ]
 
 
 def test_report_flags_placeholders_and_long_sentences(content: Path) -> None:
     """The report catches opvultekst, long sentences and dead internal links."""
-    edit(content / "producten/grofvuil-ophalen.md", "U woont in de gemeente.",
-         "Lorem ipsum. " + " ".join(["woord"] * 40) + ". Zie /producten/bestaat-niet/.")
-    edit(content / "producten/grofvuil-ophalen.md", "Vraag de gemeente naar de milieustraat.",
-         "Zie [de milieustraat](/producten/milieustraat/).")
+    edit(
+        content / "producten/grofvuil-ophalen.md",
+        "U woont in de gemeente.",
+        "Lorem ipsum. " + " ".join(["woord"] * 40) + ". Zie /producten/bestaat-niet/.",
+    )
+    edit(
+        content / "producten/grofvuil-ophalen.md",
+        "Vraag de gemeente naar de milieustraat.",
+        "Zie [de milieustraat](/producten/milieustraat/).",
+    )
     catalogue = load_catalogue(content)
     report = {r.slug: r for r in product_reports(catalogue)}["grofvuil-ophalen"]
     problems = "\n".join(report.problems)
     assert "opvultekst" in problems
     assert "interne link /producten/milieustraat/ bestaat niet" in problems
-    assert not {r.slug: r for r in product_reports(catalogue)}["paspoort-aanvragen"].problems
+    assert not {r.slug: r for r in product_reports(catalogue)}[
+        "paspoort-aanvragen"
+    ].problems
 
 
 def test_seed_catalogue_is_complete_and_readable() -> None:
@@ -74,5 +101,6 @@ def test_seed_catalogue_is_complete_and_readable() -> None:
     assert not failing, [(r.slug, r.problems) for r in failing]
     for event in catalogue.life_events.values():
         assert 4 <= len(event.steps) <= 10
-        assert any(not hasattr(i, "product") for s in event.steps for i in s.items), \
+        assert any(not hasattr(i, "product") for s in event.steps for i in s.items), (
             f"{event.slug} has no other organisation: a wrong door"
+        )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import THEMES, edit
 
 from samenloket.errors import ContentErrors
 from samenloket.loader import load_catalogue
 from samenloket.model import SECTION_KEYS
 from samenloket.resolve import is_offered, offered_products, resolve
-
-from support import THEMES, edit
 
 
 def errors_of(content: Path) -> list[str]:
@@ -24,7 +23,10 @@ def test_good_content_loads(content: Path) -> None:
     """The fixture catalogue loads with all its parts."""
     catalogue = load_catalogue(content, themes_dir=THEMES)
     assert set(catalogue.products) == {
-        "paspoort-aanvragen", "identiteitskaart-aanvragen", "grofvuil-ophalen"}
+        "paspoort-aanvragen",
+        "identiteitskaart-aanvragen",
+        "grofvuil-ophalen",
+    }
     assert list(catalogue.life_events) == ["kind-krijgen"]
     assert set(catalogue.gemeenten) == {"GM0344", "GM0193", "GM0088"}
     paspoort = catalogue.products["paspoort-aanvragen"]
@@ -52,7 +54,8 @@ def test_not_offered_is_left_out(content: Path) -> None:
     slugs = [p.slug for p in offered_products(catalogue, "GM0193")]
     assert "identiteitskaart-aanvragen" not in slugs
     assert "identiteitskaart-aanvragen" in [
-        p.slug for p in offered_products(catalogue, "GM0344")]
+        p.slug for p in offered_products(catalogue, "GM0344")
+    ]
 
 
 PRODUCT = "producten/paspoort-aanvragen.md"
@@ -63,50 +66,121 @@ ZWOLLE = "gemeenten/zwolle/gemeente.yaml"
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        pytest.param(PRODUCT, "terms/paspoort\n", "terms/paspoortt\n",
-                     [f"content/{PRODUCT}:5 [upl.0]", "staat niet op de UPL",
-                      "bedoelt u 'http://standaarden.overheid.nl/owms/terms/paspoort'"],
-                     id="unknown-upl"),
-        pytest.param(PRODUCT, "audience: [particulier]", "audience: [burger]",
-                     [f"content/{PRODUCT}:6 [audience.0]", "ongeldige waarde",
-                      "'particulier' or 'ondernemer'"], id="bad-audience"),
-        pytest.param(PRODUCT, "synonyms:", "synoniemen:",
-                     [f"content/{PRODUCT}:20 [synoniemen]", "onbekend veld 'synoniemen'"],
-                     id="unknown-key"),
-        pytest.param(PRODUCT, "## Geen reactie?\n", "",
-                     [f"content/{PRODUCT}", "[sections]", "Geen reactie?"],
-                     id="missing-section"),
-        pytest.param(PRODUCT, "## Kosten\n", "## Prijs\n",
-                     [f"content/{PRODUCT}:36 [tekst]", "onbekende kop '## Prijs'"],
-                     id="unknown-heading"),
-        pytest.param(PRODUCT, "Uw oude paspoort.", "Uw <b>oude</b> paspoort.",
-                     [f"content/{PRODUCT}:31 [tekst]", "HTML is niet toegestaan"],
-                     id="html"),
-        pytest.param(PRODUCT, "related: [identiteitskaart-aanvragen]",
-                     "related: [identiteitskaart-aanvrage]",
-                     [f"content/{PRODUCT}:19 [related]",
-                      "bedoelt u 'identiteitskaart-aanvragen'"], id="unknown-related"),
-        pytest.param(PRODUCT, "  year: 2024\n", "",
-                     [f"content/{PRODUCT}", "[fees]", "jaartal"], id="amount-without-year"),
-        pytest.param(PRODUCT, "title: Paspoort aanvragen", "title: [Paspoort",
-                     [f"content/{PRODUCT}:", "ongeldige YAML"], id="broken-yaml"),
-        pytest.param(EVENT, "- product: identiteitskaart-aanvragen",
-                     "- product: identiteitsbewijs",
-                     [f"content/{EVENT}:30 [steps.3.items.1.product]",
-                      "product 'identiteitsbewijs' bestaat niet"], id="step-to-missing-product"),
-        pytest.param(EVENT, "url: https://www.svb.nl/nl/kinderbijslag",
-                     "url: http://www.svb.nl/nl/kinderbijslag",
-                     [f"content/{EVENT}:21 [steps.2.items.0.url]", "https://"],
-                     id="step-without-https"),
-        pytest.param(ZWOLLE, "cbs_code: GM0193", "cbs_code: GM9999",
-                     [f"content/{ZWOLLE}:1 [cbs_code]", "GM9999 is geen huidige gemeente"],
-                     id="unknown-gemeente"),
-        pytest.param(ZWOLLE, "theme: zwolle", "theme: zwollee",
-                     [f"content/{ZWOLLE}:2 [theme]", "thema 'zwollee' bestaat niet"],
-                     id="unknown-theme"),
-        pytest.param(ZWOLLE, 'close: "17:00"', "close: 17:00",
-                     [f"content/{ZWOLLE}:16 [locations.0.opening_hours.0.close]",
-                      "aanhalingstekens"], id="unquoted-time"),
+        pytest.param(
+            PRODUCT,
+            "terms/paspoort\n",
+            "terms/paspoortt\n",
+            [
+                f"content/{PRODUCT}:5 [upl.0]",
+                "staat niet op de UPL",
+                "bedoelt u 'http://standaarden.overheid.nl/owms/terms/paspoort'",
+            ],
+            id="unknown-upl",
+        ),
+        pytest.param(
+            PRODUCT,
+            "audience: [particulier]",
+            "audience: [burger]",
+            [
+                f"content/{PRODUCT}:6 [audience.0]",
+                "ongeldige waarde",
+                "'particulier' or 'ondernemer'",
+            ],
+            id="bad-audience",
+        ),
+        pytest.param(
+            PRODUCT,
+            "synonyms:",
+            "synoniemen:",
+            [f"content/{PRODUCT}:20 [synoniemen]", "onbekend veld 'synoniemen'"],
+            id="unknown-key",
+        ),
+        pytest.param(
+            PRODUCT,
+            "## Geen reactie?\n",
+            "",
+            [f"content/{PRODUCT}", "[sections]", "Geen reactie?"],
+            id="missing-section",
+        ),
+        pytest.param(
+            PRODUCT,
+            "## Kosten\n",
+            "## Prijs\n",
+            [f"content/{PRODUCT}:36 [tekst]", "onbekende kop '## Prijs'"],
+            id="unknown-heading",
+        ),
+        pytest.param(
+            PRODUCT,
+            "Uw oude paspoort.",
+            "Uw <b>oude</b> paspoort.",
+            [f"content/{PRODUCT}:31 [tekst]", "HTML is niet toegestaan"],
+            id="html",
+        ),
+        pytest.param(
+            PRODUCT,
+            "related: [identiteitskaart-aanvragen]",
+            "related: [identiteitskaart-aanvrage]",
+            [
+                f"content/{PRODUCT}:19 [related]",
+                "bedoelt u 'identiteitskaart-aanvragen'",
+            ],
+            id="unknown-related",
+        ),
+        pytest.param(
+            PRODUCT,
+            "  year: 2024\n",
+            "",
+            [f"content/{PRODUCT}", "[fees]", "jaartal"],
+            id="amount-without-year",
+        ),
+        pytest.param(
+            PRODUCT,
+            "title: Paspoort aanvragen",
+            "title: [Paspoort",
+            [f"content/{PRODUCT}:", "ongeldige YAML"],
+            id="broken-yaml",
+        ),
+        pytest.param(
+            EVENT,
+            "- product: identiteitskaart-aanvragen",
+            "- product: identiteitsbewijs",
+            [
+                f"content/{EVENT}:30 [steps.3.items.1.product]",
+                "product 'identiteitsbewijs' bestaat niet",
+            ],
+            id="step-to-missing-product",
+        ),
+        pytest.param(
+            EVENT,
+            "url: https://www.svb.nl/nl/kinderbijslag",
+            "url: http://www.svb.nl/nl/kinderbijslag",
+            [f"content/{EVENT}:21 [steps.2.items.0.url]", "https://"],
+            id="step-without-https",
+        ),
+        pytest.param(
+            ZWOLLE,
+            "cbs_code: GM0193",
+            "cbs_code: GM9999",
+            [f"content/{ZWOLLE}:1 [cbs_code]", "GM9999 is geen huidige gemeente"],
+            id="unknown-gemeente",
+        ),
+        pytest.param(
+            ZWOLLE,
+            "theme: zwolle",
+            "theme: zwollee",
+            [f"content/{ZWOLLE}:2 [theme]", "thema 'zwollee' bestaat niet"],
+            id="unknown-theme",
+        ),
+        pytest.param(
+            ZWOLLE,
+            'close: "17:00"',
+            "close: 17:00",
+            [
+                f"content/{ZWOLLE}:16 [locations.0.opening_hours.0.close]",
+                "aanhalingstekens",
+            ],
+            id="unquoted-time",
+        ),
     ],
 )
 def test_each_error_names_file_line_field_and_fix(
@@ -123,7 +197,8 @@ def test_each_error_names_file_line_field_and_fix(
 def test_local_override_for_unknown_product(content: Path) -> None:
     """An override for a product that does not exist names the file."""
     (content / "gemeenten/zwolle/producten/paspoort.md").write_text(
-        "---\noffered: false\n---\n", encoding="utf-8")
+        "---\noffered: false\n---\n", encoding="utf-8"
+    )
     report = "\n".join(errors_of(content))
     assert "content/gemeenten/zwolle/producten/paspoort.md [bestandsnaam]" in report
     assert "bedoelt u 'paspoort-aanvragen'" in report

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import FIXTURE_CONTENT
 
 from samenloket.errors import ContentErrors
 from samenloket.loader import load_catalogue
-from support import FIXTURE_CONTENT
 
 TARGETS = (
     "producten/paspoort-aanvragen.md",
@@ -21,8 +21,11 @@ TARGETS = (
     "catalogus.yaml",
 )
 _ORIGINALS = {t: (FIXTURE_CONTENT / t).read_bytes() for t in TARGETS}
-_SETTINGS = settings(max_examples=60, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+_SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def _load_with(tmp: Path, target: str, data: bytes) -> None:

@@ -8,17 +8,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import THEMES, edit
 
 from samenloket.loader import load_catalogue
 from sitegen.build import BuildError, BuildOptions, BuildSummary, build_sites
-from support import THEMES, edit
 
 
-def build(content: Path, out: Path, themes: Path = THEMES, jobs: int = 1,
-          **kwargs) -> BuildSummary:
+def build(
+    content: Path, out: Path, themes: Path = THEMES, jobs: int = 1, **kwargs
+) -> BuildSummary:
     catalogue = load_catalogue(content, themes_dir=themes)
-    return build_sites(catalogue, BuildOptions(content_dir=content, themes_dir=themes,
-                                               output_dir=out, jobs=jobs, **kwargs))
+    return build_sites(
+        catalogue,
+        BuildOptions(
+            content_dir=content, themes_dir=themes, output_dir=out, jobs=jobs, **kwargs
+        ),
+    )
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -29,15 +34,21 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
             continue
         if path.is_file():
             stat = path.stat()
-            result[str(path.relative_to(root))] = (stat.st_ino, stat.st_mtime_ns,
-                                                   path.read_bytes())
+            result[str(path.relative_to(root))] = (
+                stat.st_ino,
+                stat.st_mtime_ns,
+                path.read_bytes(),
+            )
     return result
 
 
 def site_paths(out: Path, slug: str) -> set[str]:
     # The search index files have content-hash names; they are tested in tests/frontend.
-    return {str(p.relative_to(out / slug)) for p in (out / slug).rglob("*")
-            if p.is_file() and "zoekindex" not in p.parts}
+    return {
+        str(p.relative_to(out / slug))
+        for p in (out / slug).rglob("*")
+        if p.is_file() and "zoekindex" not in p.parts
+    }
 
 
 @pytest.fixture
@@ -56,11 +67,22 @@ def test_same_paths_on_every_site(built: Path) -> None:
     extra_zwolle = {p for p in zwolle - utrecht if not p.startswith("nieuws/")}
     assert extra_zwolle <= {"static/img/logo.svg"}
     assert utrecht - zwolle == {"producten/identiteitskaart-aanvragen/index.html"}
-    for required in ("index.html", "producten/index.html", "contact/index.html",
-                     "zoeken/index.html", "toegankelijkheid/index.html",
-                     "privacy/index.html", "404.html", "robots.txt", "sitemap.xml",
-                     "nieuws/atom.xml", "sc/producten.xml", "open-data/producten.json",
-                     "static/css/thema.css", "static/css/components.css"):
+    for required in (
+        "index.html",
+        "producten/index.html",
+        "contact/index.html",
+        "zoeken/index.html",
+        "toegankelijkheid/index.html",
+        "privacy/index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "nieuws/atom.xml",
+        "sc/producten.xml",
+        "open-data/producten.json",
+        "static/css/thema.css",
+        "static/css/components.css",
+    ):
         assert required in utrecht, required
 
 
@@ -97,8 +119,9 @@ def test_no_inline_code(built: Path) -> None:
     for page in built.rglob("*.html"):
         html = page.read_text()
         scripts = re.findall(r"<script\b[^>]*>", html)
-        assert all('type="application/ld+json"' in s or ' src="' in s
-                   for s in scripts), page
+        assert all(
+            'type="application/ld+json"' in s or ' src="' in s for s in scripts
+        ), page
         assert "<style" not in html and " style=" not in html, page
         assert "http://" not in html.replace('xmlns="http://', ""), page
 
@@ -120,16 +143,29 @@ def test_no_change_build_writes_nothing(content: Path, built: Path) -> None:
 def test_one_edit_rewrites_only_affected_files(content: Path, built: Path) -> None:
     """Editing one national text rewrites its page on each site and the feeds only."""
     before = snapshot(built)
-    edit(content / "producten/grofvuil-ophalen.md",
-         "Grofvuil is afval dat te groot is voor de container.",
-         "Grofvuil is afval dat niet in de container past.")
+    edit(
+        content / "producten/grofvuil-ophalen.md",
+        "Grofvuil is afval dat te groot is voor de container.",
+        "Grofvuil is afval dat niet in de container past.",
+    )
     summary = build(content, built)
     after = snapshot(built)
-    changed = {p for p in after if before.get(p) != after[p]
-               and "/zoekindex/" not in p and not p.startswith(".search/")}
-    expected = {f"{site}/{path}" for site in ("utrecht", "zwolle", "schiermonnikoog")
-                for path in ("producten/grofvuil-ophalen/index.html",
-                             "sc/producten.xml", "open-data/producten.json")}
+    changed = {
+        p
+        for p in after
+        if before.get(p) != after[p]
+        and "/zoekindex/" not in p
+        and not p.startswith(".search/")
+    }
+    expected = {
+        f"{site}/{path}"
+        for site in ("utrecht", "zwolle", "schiermonnikoog")
+        for path in (
+            "producten/grofvuil-ophalen/index.html",
+            "sc/producten.xml",
+            "open-data/producten.json",
+        )
+    }
     state = {p for p in changed if p.startswith(".state/")}
     assert changed - state == expected
     assert summary.pages_written == len(expected)
@@ -143,20 +179,28 @@ def test_local_edit_touches_only_that_gemeente(content: Path, built: Path) -> No
     after = snapshot(built)
     changed = {p for p in after if before.get(p) != after[p]}
     assert changed and all(p.startswith(("zwolle/", ".state/zwolle")) for p in changed)
-    assert "€ 27,50" in (built / "zwolle/producten/grofvuil-ophalen/index.html").read_text()
+    assert (
+        "€ 27,50"
+        in (built / "zwolle/producten/grofvuil-ophalen/index.html").read_text()
+    )
 
 
-def test_failed_build_leaves_old_output_intact(content: Path, built: Path,
-                                               tmp_path: Path) -> None:
+def test_failed_build_leaves_old_output_intact(
+    content: Path, built: Path, tmp_path: Path
+) -> None:
     """A template error names the gemeente and file, and nothing goes live."""
     themes = tmp_path / "themes"
     shutil.copytree(THEMES, themes)
     (themes / "zwolle/templates").mkdir(exist_ok=True)
     (themes / "zwolle/templates/product.html").write_text(
         '{% extends "base.html" %}{% block content %}{{ product.nonexistent.x }}'
-        "{% endblock %}")
-    edit(content / "producten/paspoort-aanvragen.md", "Met een paspoort kunt u reizen.",
-         "Met een paspoort reist u.")
+        "{% endblock %}"
+    )
+    edit(
+        content / "producten/paspoort-aanvragen.md",
+        "Met een paspoort kunt u reizen.",
+        "Met een paspoort reist u.",
+    )
     before = snapshot(built)
     with pytest.raises(BuildError) as info:
         build(content, built, themes=themes)
@@ -166,8 +210,9 @@ def test_failed_build_leaves_old_output_intact(content: Path, built: Path,
     assert not (built / ".staging").exists()
 
 
-def test_broken_theme_names_gemeente_and_token(content: Path, built: Path,
-                                               tmp_path: Path) -> None:
+def test_broken_theme_names_gemeente_and_token(
+    content: Path, built: Path, tmp_path: Path
+) -> None:
     """A theme with a failing contrast pair stops the build with the token path."""
     themes = tmp_path / "themes"
     shutil.copytree(THEMES, themes)

@@ -53,7 +53,8 @@ class CatalogueSettings(BaseGenericSetting):
     security_contact = models.CharField(
         "contact voor beveiligingsmeldingen", max_length=200,
         default=Settings().security_contact,
-        help_text="Komt in /.well-known/security.txt van elke site (mailto: of https:).",
+        help_text="Komt in /.well-known/security.txt van elke site "
+        "(mailto: of https:).",
     )
     security_policy = models.URLField(
         "beleid voor melden van kwetsbaarheden", blank=True,

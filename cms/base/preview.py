@@ -32,5 +32,6 @@ class EditorGemeentePreviewMixin:
     def get_preview_url(self, request: HttpRequest, token: str) -> str:
         url = super().get_preview_url(request, token)  # type: ignore[misc]
         code = editor_gemeente(getattr(request, "user", None)) or getattr(
-            settings, "SAMENLOKET_PREVIEW_DEFAULT_GEMEENTE", "GM0344")
+            settings, "SAMENLOKET_PREVIEW_DEFAULT_GEMEENTE", "GM0344"
+        )
         return f"{url}&gemeente={code}"

@@ -29,8 +29,8 @@ from cms.base.blocks import FeeItemBlock, LinkBlock
 from cms.base.fields import ChoiceListField, LineListField, MarkdownField
 from cms.base.forms import CatalogueAdminPageForm
 from cms.base.markdown import render_markdown
-from cms.base.preview import EditorGemeentePreviewMixin
 from cms.base.permissions import SamenloketPageMixin
+from cms.base.preview import EditorGemeentePreviewMixin
 from cms.base.streams import (
     fee_stream,
     fees_from,

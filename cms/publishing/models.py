@@ -24,13 +24,15 @@ class BuildRun(models.Model):
     """One rebuild, triggered by one or more publishes."""
 
     reason = models.TextField("aanleiding")
-    status = models.CharField("status", max_length=10, choices=STATUS_CHOICES,
-                              default=QUEUED, db_index=True)
+    status = models.CharField(
+        "status", max_length=10, choices=STATUS_CHOICES, default=QUEUED, db_index=True
+    )
     created_at = models.DateTimeField("aangevraagd", default=timezone.now)
     started_at = models.DateTimeField("gestart", null=True, blank=True)
     finished_at = models.DateTimeField("klaar", null=True, blank=True)
-    gemeenten = models.TextField("gemeenten", blank=True,
-                                 help_text="CBS-codes van de herbouwde sites")
+    gemeenten = models.TextField(
+        "gemeenten", blank=True, help_text="CBS-codes van de herbouwde sites"
+    )
     log = models.TextField("verslag", blank=True)
 
     class Meta:
@@ -47,10 +49,12 @@ class SiteBuild(models.Model):
 
     cbs_code = models.CharField("CBS-code", max_length=6, unique=True)
     name = models.CharField("gemeente", max_length=100)
-    status = models.CharField("status", max_length=10, choices=STATUS_CHOICES,
-                              default=QUEUED)
-    run = models.ForeignKey(BuildRun, on_delete=models.SET_NULL, null=True,
-                            related_name="sites")
+    status = models.CharField(
+        "status", max_length=10, choices=STATUS_CHOICES, default=QUEUED
+    )
+    run = models.ForeignKey(
+        BuildRun, on_delete=models.SET_NULL, null=True, related_name="sites"
+    )
     updated_at = models.DateTimeField("bijgewerkt", default=timezone.now)
     files_written = models.PositiveIntegerField("bestanden geschreven", default=0)
     error = models.TextField("fout", blank=True)

@@ -51,7 +51,9 @@ def enqueue(reason: str) -> BuildRun:
 
 def _load_snapshot(out: Path) -> Catalogue | None:
     try:
-        return Catalogue.model_validate_json((out / SNAPSHOT).read_text(encoding="utf-8"))
+        return Catalogue.model_validate_json(
+            (out / SNAPSHOT).read_text(encoding="utf-8")
+        )
     except (OSError, ValueError):
         return None
 
@@ -60,16 +62,21 @@ def _save_snapshot(out: Path, catalogue: Catalogue) -> None:
     path = out / SNAPSHOT
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(catalogue.model_dump(mode="json"), sort_keys=True),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(catalogue.model_dump(mode="json"), sort_keys=True), encoding="utf-8"
+    )
     os.replace(tmp, path)
 
 
 def _claim() -> BuildRun | None:
     """Take the oldest queued run, so two workers never build the same one."""
     with transaction.atomic():
-        run = (BuildRun.objects.select_for_update(skip_locked=True)
-               .filter(status=QUEUED).order_by("created_at").first())
+        run = (
+            BuildRun.objects.select_for_update(skip_locked=True)
+            .filter(status=QUEUED)
+            .order_by("created_at")
+            .first()
+        )
         if run is None:
             return None
         run.status, run.started_at = RUNNING, timezone.now()
@@ -77,14 +84,26 @@ def _claim() -> BuildRun | None:
         return run
 
 
-def _mark(codes: list[str], catalogue: Catalogue, run: BuildRun, status: str,
-          error: str = "", written: dict[str, int] | None = None) -> None:
+def _mark(
+    codes: list[str],
+    catalogue: Catalogue,
+    run: BuildRun,
+    status: str,
+    error: str = "",
+    written: dict[str, int] | None = None,
+) -> None:
     for code in codes:
-        SiteBuild.objects.update_or_create(cbs_code=code, defaults={
-            "name": catalogue.gemeenten[code].display_name, "status": status,
-            "run": run, "updated_at": timezone.now(), "error": error,
-            "files_written": (written or {}).get(catalogue.gemeenten[code].slug, 0),
-        })
+        SiteBuild.objects.update_or_create(
+            cbs_code=code,
+            defaults={
+                "name": catalogue.gemeenten[code].display_name,
+                "status": status,
+                "run": run,
+                "updated_at": timezone.now(),
+                "error": error,
+                "files_written": (written or {}).get(catalogue.gemeenten[code].slug, 0),
+            },
+        )
 
 
 def run_pending(jobs: int = 0) -> BuildRun | None:
@@ -106,18 +125,25 @@ def run_pending(jobs: int = 0) -> BuildRun | None:
             codes = sorted(affected)
             run.log = "".join(
                 f"{after.gemeenten[c].display_name}: {len(p)} pagina('s) geraakt\n"
-                for c, p in sorted(affected.items()) if c in after.gemeenten)
+                for c, p in sorted(affected.items())
+                if c in after.gemeenten
+            )
         run.gemeenten = " ".join(codes)
         run.save(update_fields=["log", "gemeenten"])
         _mark(codes, after, run, RUNNING)
         summary = None
         if codes:
-            summary = build_sites(after, BuildOptions(themes_dir=themes_dir(),
-                                                      output_dir=out, gemeenten=codes,
-                                                      jobs=jobs))
+            summary = build_sites(
+                after,
+                BuildOptions(
+                    themes_dir=themes_dir(), output_dir=out, gemeenten=codes, jobs=jobs
+                ),
+            )
         _save_snapshot(out, after)
-        written = {slug: len(files) for slug, files in (summary.written if summary
-                                                         else {}).items()}
+        written = {
+            slug: len(files)
+            for slug, files in (summary.written if summary else {}).items()
+        }
         _mark(codes, after, run, DONE, written=written)
         run.status = DONE
         run.log += summary.format() if summary else "Geen site geraakt.\n"

@@ -7,8 +7,13 @@ from typing import Any
 from django.db import transaction
 from wagtail.signals import page_published, page_unpublished
 
-REBUILD_MODELS = ("productpage", "lifeeventpage", "gemeentepage", "localproductpage",
-                  "newspage")
+REBUILD_MODELS = (
+    "productpage",
+    "lifeeventpage",
+    "gemeentepage",
+    "localproductpage",
+    "newspage",
+)
 
 
 def _queue(sender: Any, instance: Any, verb: str) -> None:
@@ -30,8 +35,9 @@ def page_unpublished_handler(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def register_signal_handlers() -> None:
     page_published.connect(page_published_handler, dispatch_uid="samenloket_rebuild")
-    page_unpublished.connect(page_unpublished_handler,
-                             dispatch_uid="samenloket_rebuild_unpublish")
+    page_unpublished.connect(
+        page_unpublished_handler, dispatch_uid="samenloket_rebuild_unpublish"
+    )
 
 
 def unregister_signal_handlers() -> None:

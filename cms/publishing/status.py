@@ -26,11 +26,17 @@ class BuildStatusView(WagtailAdminTemplateMixin, TemplateView):
         sites = SiteBuild.objects.all()
         runs = BuildRun.objects.all()[:20]
         groups = set(user.groups.values_list("name", flat=True))
-        national = user.is_superuser or groups & {"Landelijke redactie", "Moderatoren",
-                                                  "Lezers"}
+        national = user.is_superuser or groups & {
+            "Landelijke redactie",
+            "Moderatoren",
+            "Lezers",
+        }
         if not national:
-            own = [p.cbs_code for p in GemeentePage.objects.all()
-                   if f"Redactie {p.title}" in groups]
+            own = [
+                p.cbs_code
+                for p in GemeentePage.objects.all()
+                if f"Redactie {p.title}" in groups
+            ]
             sites = sites.filter(cbs_code__in=own)
             query = Q()
             for code in own:

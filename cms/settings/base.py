@@ -145,8 +145,10 @@ SAMENLOKET_REFUSE_DEMO_ACCOUNTS = False
 
 # Where publish → rebuild writes the static sites (sitegen's output) and which
 # themes it uses; the worker runs `manage.py rebuild_worker`.
-SAMENLOKET_OUTPUT_DIR = Path(os.environ.get("SAMENLOKET_OUTPUT", PROJECT_DIR / "public"))
-SAMENLOKET_THEMES_DIR = Path(os.environ.get("SAMENLOKET_THEMES", PROJECT_DIR / "themes"))
+SAMENLOKET_OUTPUT_DIR = Path(
+    os.environ.get("SAMENLOKET_OUTPUT", PROJECT_DIR / "public"))
+SAMENLOKET_THEMES_DIR = Path(
+    os.environ.get("SAMENLOKET_THEMES", PROJECT_DIR / "themes"))
 # Preview links (headless preview tokens) expire after this many seconds.
 SAMENLOKET_PREVIEW_MAX_AGE = int(os.environ.get("SAMENLOKET_PREVIEW_MAX_AGE", 30 * 60))
 SAMENLOKET_PREVIEW_DEFAULT_GEMEENTE = "GM0344"

@@ -11,26 +11,33 @@ from ..model import Catalogue
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-themes", action="store_true",
-                        help="controleer niet of het thema van een gemeente bestaat")
+    parser.add_argument(
+        "--no-themes",
+        action="store_true",
+        help="controleer niet of het thema van een gemeente bestaat",
+    )
 
 
 def summary(catalogue: Catalogue) -> str:
     overrides = sum(len(p.products) for p in catalogue.profiles.values())
     not_offered = sum(
-        1 for p in catalogue.profiles.values() for lp in p.products.values()
+        1
+        for p in catalogue.profiles.values()
+        for lp in p.products.values()
         if not lp.offered
     )
     news = sum(len(p.news) for p in catalogue.profiles.values())
-    return "\n".join([
-        f"producten:            {len(catalogue.products)}",
-        f"levensgebeurtenissen: {len(catalogue.life_events)}",
-        f"gemeenten:            {len(catalogue.gemeenten)} "
-        f"({len(catalogue.profiles)} met eigen gegevens)",
-        f"lokale aanvullingen:  {overrides} ({not_offered} niet aangeboden)",
-        f"nieuwsberichten:      {news}",
-        f"UPL-namen:            {len(catalogue.upl)}",
-    ])
+    return "\n".join(
+        [
+            f"producten:            {len(catalogue.products)}",
+            f"levensgebeurtenissen: {len(catalogue.life_events)}",
+            f"gemeenten:            {len(catalogue.gemeenten)} "
+            f"({len(catalogue.profiles)} met eigen gegevens)",
+            f"lokale aanvullingen:  {overrides} ({not_offered} niet aangeboden)",
+            f"nieuwsberichten:      {news}",
+            f"UPL-namen:            {len(catalogue.upl)}",
+        ]
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,14 +6,16 @@ import argparse
 import json
 import sys
 
-from ..errors import ContentErrors
-from ..loader import load_catalogue
 from ..model import Catalogue
+from . import load_or_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gemeente", metavar="GM0344",
-                        help="alleen deze gemeente (en de landelijke catalogus)")
+    parser.add_argument(
+        "--gemeente",
+        metavar="GM0344",
+        help="alleen deze gemeente (en de landelijke catalogus)",
+    )
 
 
 def canonical_json(catalogue: Catalogue) -> str:
@@ -23,20 +25,22 @@ def canonical_json(catalogue: Catalogue) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        catalogue = load_catalogue(args.content)
-    except ContentErrors as exc:
-        print(exc.report(), file=sys.stderr)
+    catalogue = load_or_report(args)
+    if catalogue is None:
         return 1
     if args.gemeente:
         code = args.gemeente.upper()
         if code not in catalogue.gemeenten:
-            print(f"onbekende gemeente {code}: gebruik een CBS-code zoals GM0344",
-                  file=sys.stderr)
+            print(
+                f"onbekende gemeente {code}: gebruik een CBS-code zoals GM0344",
+                file=sys.stderr,
+            )
             return 2
-        catalogue = catalogue.model_copy(update={
-            "gemeenten": {code: catalogue.gemeenten[code]},
-            "profiles": {k: v for k, v in catalogue.profiles.items() if k == code},
-        })
+        catalogue = catalogue.model_copy(
+            update={
+                "gemeenten": {code: catalogue.gemeenten[code]},
+                "profiles": {k: v for k, v in catalogue.profiles.items() if k == code},
+            }
+        )
     sys.stdout.write(canonical_json(catalogue))
     return 0

@@ -20,8 +20,11 @@ from ..writer import WriterError, managed_paths, render_catalogue
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--check", action="store_true",
-                        help="alleen melden welke bestanden afwijken, niets schrijven")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="alleen melden welke bestanden afwijken, niets schrijven",
+    )
 
 
 def plan(content_dir: Path) -> tuple[dict[str, str], list[str]]:
@@ -46,7 +49,8 @@ def plan(content_dir: Path) -> tuple[dict[str, str], list[str]]:
         if render_catalogue(load_catalogue(tmp_dir)) != rendered:
             raise WriterError("de canonieke vorm leest niet identiek terug")
     changed = {
-        rel: text for rel, text in rendered.items()
+        rel: text
+        for rel, text in rendered.items()
         if not (content_dir / rel).is_file()
         or (content_dir / rel).read_bytes() != text.encode("utf-8")
     }
@@ -71,8 +75,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'overbodig' if args.check else 'verwijderd'}: {content_dir / rel}")
     if args.check:
         if changed or stale:
-            print(f"{len(changed) + len(stale)} bestand(en) niet in canonieke vorm; "
-                  "herschrijf ze met 'samenloket fmt'.")
+            print(
+                f"{len(changed) + len(stale)} bestand(en) niet in canonieke vorm; "
+                "herschrijf ze met 'samenloket fmt'."
+            )
             return 1
         print("Alle bestanden staan in canonieke vorm.")
         return 0

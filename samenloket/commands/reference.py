@@ -29,12 +29,17 @@ from ..reference import (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--upl", type=Path, help="nieuw UPL-actueel.csv")
-    parser.add_argument("--gemeenten", type=Path,
-                        help="nieuw TOOI-register (JSON-LD) of gemeenten-CSV")
-    parser.add_argument("--provincies", type=Path,
-                        help="TOOI-provincieregister (bij nieuwe provinciecodes)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="alleen rapporteren, niets vervangen")
+    parser.add_argument(
+        "--gemeenten", type=Path, help="nieuw TOOI-register (JSON-LD) of gemeenten-CSV"
+    )
+    parser.add_argument(
+        "--provincies",
+        type=Path,
+        help="TOOI-provincieregister (bij nieuwe provinciecodes)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="alleen rapporteren, niets vervangen"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
             if catalogue is not None:
                 report.broken = [
                     f"product {p.slug}: {uri} vervalt"
-                    for p in catalogue.products.values() for uri in p.upl
+                    for p in catalogue.products.values()
+                    for uri in p.upl
                     if uri not in new
                 ] + [
                     f"product {p.slug}: UPL-naam van {uri} is nu '{new[uri].label}'"
-                    for p in catalogue.products.values() for uri in p.upl
+                    for p in catalogue.products.values()
+                    for uri in p.upl
                     if uri in new and uri in old and new[uri].label != old[uri].label
                 ]
             print(report.format())
@@ -72,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
             if catalogue is not None:
                 report.broken = [
                     f"content/gemeenten/{catalogue.gemeenten[c].slug}/: {c} vervalt"
-                    for c in catalogue.profiles if c not in new_g
+                    for c in catalogue.profiles
+                    if c not in new_g
                 ] + [
                     f"content/gemeenten/{catalogue.gemeenten[c].slug}/: slug wordt "
                     f"'{new_g[c].slug}' (hernoem de map)"

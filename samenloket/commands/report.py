@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ..errors import ContentErrors
-from ..loader import load_catalogue
 from ..textquality import product_reports
+from . import load_or_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--all", action="store_true",
-                        help="toon ook de teksten die in orde zijn")
+    parser.add_argument(
+        "--all", action="store_true", help="toon ook de teksten die in orde zijn"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        catalogue = load_catalogue(args.content)
-    except ContentErrors as exc:
-        print(exc.report(), file=sys.stderr)
+    catalogue = load_or_report(args)
+    if catalogue is None:
         return 1
     reports = product_reports(catalogue)
     failing = [r for r in reports if not r.ok]
@@ -27,12 +24,16 @@ def run(args: argparse.Namespace) -> int:
         if report.ok and not args.all:
             continue
         status = "ok " if report.ok else "FOUT"
-        print(f"{status} {report.kind} {report.slug}: {report.sentences} zinnen, "
-              f"gem. {report.average_sentence_words:.1f} woorden per zin")
+        print(
+            f"{status} {report.kind} {report.slug}: {report.sentences} zinnen, "
+            f"gem. {report.average_sentence_words:.1f} woorden per zin"
+        )
         for problem in report.problems:
             print(f"     - {problem}")
     words = sum(r.words for r in reports)
     count = sum(r.sentences for r in reports)
-    print(f"{len(reports)} teksten, {len(failing)} met problemen; "
-          f"gemiddeld {words / max(count, 1):.1f} woorden per zin.")
+    print(
+        f"{len(reports)} teksten, {len(failing)} met problemen; "
+        f"gemiddeld {words / max(count, 1):.1f} woorden per zin."
+    )
     return 1 if failing else 0

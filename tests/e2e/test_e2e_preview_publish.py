@@ -16,14 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from support import FIXTURE_CONTENT, REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NEW_TEXT = "Binnen 2 werkdagen, zo staat het in het nieuwe concept."
 
 
@@ -62,13 +68,24 @@ class Stack:
         self.processes: list[subprocess.Popen] = []
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "cms/manage.py", *args], cwd=REPO,
-                                env=self.env, capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "cms/manage.py", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return result.stdout
 
     def start(self, *command: str, port: int) -> None:
-        process = subprocess.Popen(command, cwd=REPO, env=self.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         self.processes.append(process)
         _wait_for(port, process)
 
@@ -88,12 +105,30 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         pytest.fail("Debian's chromium is missing: run `make browser`")
     stack = Stack(tmp_path)
     stack.manage("demo_setup")
-    stack.start(sys.executable, "cms/manage.py", "runserver", "--noreload",
-                f"127.0.0.1:{stack.cms_port}", port=stack.cms_port)
-    stack.start(sys.executable, "-m", "samenloket.cli", "preview", "--cms", stack.cms,
-                "--port", str(stack.preview_port), port=stack.preview_port)
-    stack.manage("shell", "-c", "from cms.publishing.rebuild import enqueue; "
-                 "enqueue('eerste build')")
+    stack.start(
+        sys.executable,
+        "cms/manage.py",
+        "runserver",
+        "--noreload",
+        f"127.0.0.1:{stack.cms_port}",
+        port=stack.cms_port,
+    )
+    stack.start(
+        sys.executable,
+        "-m",
+        "samenloket.cli",
+        "preview",
+        "--cms",
+        stack.cms,
+        "--port",
+        str(stack.preview_port),
+        port=stack.preview_port,
+    )
+    stack.manage(
+        "shell",
+        "-c",
+        "from cms.publishing.rebuild import enqueue; enqueue('eerste build')",
+    )
     stack.manage("rebuild_worker", "--once")
     try:
         yield stack
@@ -105,8 +140,10 @@ def _local_page_id(stack: Stack) -> int:
     import json
     import urllib.request
 
-    url = (f"{stack.cms}/api/v2/pages/?type=gemeenten.LocalProductPage"
-           "&slug=grofvuil-ophalen")
+    url = (
+        f"{stack.cms}/api/v2/pages/?type=gemeenten.LocalProductPage"
+        "&slug=grofvuil-ophalen"
+    )
     with urllib.request.urlopen(url) as response:
         items = json.loads(response.read())["items"]
     assert len(items) == 1
@@ -124,8 +161,9 @@ def test_zwolle_editor_previews_and_publishes(stack: Stack) -> None:
     page_id = _local_page_id(stack)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         page = browser.new_page()
         page.goto(f"{stack.cms}/admin/login/")
         page.fill("#id_username", "zwolle")
@@ -139,8 +177,14 @@ def test_zwolle_editor_previews_and_publishes(stack: Stack) -> None:
         deadline = time.monotonic() + 30
         frame = None
         while frame is None and time.monotonic() < deadline:
-            frame = next((f for f in page.frames if f.url.startswith(preview_origin)
-                          and NEW_TEXT in f.content()), None)
+            frame = next(
+                (
+                    f
+                    for f in page.frames
+                    if f.url.startswith(preview_origin) and NEW_TEXT in f.content()
+                ),
+                None,
+            )
             page.wait_for_timeout(250)
         assert frame is not None, [f.url for f in page.frames]
         html = frame.content()
@@ -149,7 +193,8 @@ def test_zwolle_editor_previews_and_publishes(stack: Stack) -> None:
         assert "static/img/logo.svg" in html  # Zwolle's own theme, not base
         theme_css = frame.evaluate(
             "getComputedStyle(document.documentElement)"
-            ".getPropertyValue('--samenloket-header-background-color')")
+            ".getPropertyValue('--samenloket-header-background-color')"
+        )
         assert theme_css.strip()
         # Nothing is live yet.
         assert NEW_TEXT not in zwolle_page.read_text()
@@ -165,8 +210,14 @@ def test_zwolle_editor_previews_and_publishes(stack: Stack) -> None:
     assert "Zwolle" in log and "Utrecht" not in log
     assert NEW_TEXT in zwolle_page.read_text()
     after = utrecht_page.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (utrecht_before.st_ino,
-                                                 utrecht_before.st_mtime_ns)
-    status = stack.manage("shell", "-c", "from cms.publishing.models import SiteBuild; "
-                          "print([(s.cbs_code, s.status) for s in SiteBuild.objects.all()])")
+    assert (after.st_ino, after.st_mtime_ns) == (
+        utrecht_before.st_ino,
+        utrecht_before.st_mtime_ns,
+    )
+    status = stack.manage(
+        "shell",
+        "-c",
+        "from cms.publishing.models import SiteBuild; "
+        "print([(s.cbs_code, s.status) for s in SiteBuild.objects.all()])",
+    )
     assert "('GM0193', 'done')" in status
