@@ -339,7 +339,9 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
         "404.html",
         lambda: _page_context(site, "404.html", "Pagina niet gevonden", [home_crumb]),
     )
-    news_tokens = [("site", cbs), ("events",), ("news", cbs)]
+    # News texts may link products; a link to a product no longer offered
+    # becomes plain text, so news pages also depend on the offered list.
+    news_tokens = [("site", cbs), ("events",), ("news", cbs), ("offered", cbs)]
     add(
         "nieuws/index.html",
         news_tokens,
