@@ -77,9 +77,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cms.wsgi.application"
 
+# An empty DATABASE_URL counts as unset (SQLite), as in `DATABASE_URL= make test`.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{CMS_DIR / 'db.sqlite3'}", conn_max_age=60
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{CMS_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
