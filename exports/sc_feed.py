@@ -65,8 +65,8 @@ def product_id(cbs_code: str, slug: str) -> str:
 def default_modified(catalogue: Catalogue) -> date:
     """`dcterms:modified` when the caller gives none: derived, never the clock.
 
-    1. SOURCE_DATE_EPOCH (the reproducible-builds convention; CI sets it to the
-       time of the last commit of content/), as a UTC date;
+    1. SOURCE_DATE_EPOCH (the reproducible-builds convention, e.g. set by a
+       deploy pipeline to the time of the last commit of content/), as a UTC date;
     2. otherwise 1 January of the newest fee year in the catalogue (the year the
        content's amounts are valid for);
     3. otherwise 2000-01-01.
