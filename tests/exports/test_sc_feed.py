@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -190,15 +189,12 @@ def test_site_files_refuses_invalid_feed(catalogue: Catalogue) -> None:
 
 
 def test_all_342_feeds_of_real_content_validate(real_catalogue: Catalogue) -> None:
-    """Every gemeente's feed of the real content/ passes the XSD and all SC rules,
-    within the time budget of the site build (render + validate per gemeente)."""
+    """Every gemeente's feed of the real content/ passes the XSD and all SC rules.
+
+    (Speed is measured by `make bench`, never asserted in tests.)"""
     assert len(real_catalogue.gemeenten) == 342
     problems = []
-    start = time.perf_counter()
     for code in sorted(real_catalogue.gemeenten):
         feed = render_sc_feed(real_catalogue, code, MODIFIED)
         problems += validate_feed(feed, real_catalogue)
-    per_gemeente = (time.perf_counter() - start) / 342
     assert problems == [], "\n".join(p.format() for p in problems[:20])
-    print(f"render+validate: {per_gemeente * 1000:.1f} ms per gemeente")
-    assert per_gemeente < 0.1  # budget is 30 ms; 100 ms leaves room for slow CI
