@@ -42,7 +42,7 @@ from samenloket.model import SECTIONS, Catalogue, LifeEvent, Product
 from samenloket.resolve import ResolvedProduct, is_offered, profile_for, resolve
 
 from .markup import render_markdown
-from .output import OutputTree, exchange_dirs
+from .output import RETIRED_DIR, OutputTree, exchange_dirs, retire
 
 SEARCH_DIR = "zoekindex"
 NATIONAL = "landelijk"
@@ -448,7 +448,7 @@ def _install(store: SearchStore, slug: str, national: Path, local: Path) -> None
     live = store.output_dir / slug / SEARCH_DIR
     if live.is_dir():
         exchange_dirs(staged, live)
-        shutil.rmtree(staged)
+        retire(staged, store.output_dir / RETIRED_DIR)  # deleted in the background
     else:
         os.rename(staged, live)
 
@@ -567,8 +567,12 @@ def update_search(catalogue: Catalogue, output_dir: Path, cbs_codes: Iterable[st
         summary.local_built = len(jobs)
     summary.timings["local"] = time.monotonic() - mark
     mark = time.monotonic()
+    # Linking is system calls, not Python work: threads overlap them.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda plan: _install(store, plan.slug, national_dir,
+                                            store.local(plan.slug, plan.local_key)),
+                      plans))
     for plan in plans:
-        _install(store, plan.slug, national_dir, store.local(plan.slug, plan.local_key))
         sites[plan.slug] = [national_key, plan.local_key]
         summary.sites_linked += 1
     summary.timings["link"] = time.monotonic() - mark

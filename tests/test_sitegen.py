@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import THEMES, edit
+from support import THEMES, edit, output_files
 
 from samenloket.loader import load_catalogue
 from sitegen.build import BuildError, BuildOptions, BuildSummary, build_sites
@@ -29,9 +29,7 @@ def build(
 def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
     """Every file under root with its inode, mtime and bytes."""
     result = {}
-    for path in sorted(root.rglob("*")):
-        if ".retired" in path.parts:  # replaced versions, deleted in the background
-            continue
+    for path in output_files(root):
         if path.is_file():
             stat = path.stat()
             result[str(path.relative_to(root))] = (

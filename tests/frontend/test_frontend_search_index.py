@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from frontend_support import build, make_frontend_content
-from support import edit
+from support import edit, output_files
 
 from sitegen.search import SEARCH_DIR, STORE_DIR
 
@@ -30,7 +30,7 @@ def entry(out: Path, slug: str, bundle: str) -> os.stat_result:
 
 def files(root: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in output_files(root) if p.is_file()}
 
 
 def test_national_bundle_is_shared_by_hard_links(site: tuple[Path, Path]) -> None:
