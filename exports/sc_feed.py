@@ -110,20 +110,32 @@ def _body_html(resolved: ResolvedProduct, base_url: str) -> str:
     but no XHTML schema belongs to SC 4.0, so real XHTML elements can never
     validate: the HTML goes in as escaped text (lxml escapes it on output).
     """
+    # Content links may be paths on the own site; a harvester needs absolute URLs.
+    return _relative_body_html(
+        tuple(resolved.sections.items()), resolved.fees, resolved.delivery_time,
+        resolved.local_text, resolved.gemeente.name if resolved.local_text else "",
+    ).replace('href="/', f'href="{base_url}/')
+
+
+@lru_cache(maxsize=4096)
+def _relative_body_html(sections: tuple[tuple[str, str], ...], fees: Fees,
+                        delivery_time: str | None, local_text: str | None,
+                        gemeente_name: str) -> str:
+    """The body with site-relative links; most gemeenten share it, so it is cached."""
+    resolved_sections = dict(sections)
     parts: list[str] = []
     for key, heading in SECTIONS:
         parts.append(f"<h2>{html.escape(heading)}</h2>")
-        parts.append(_markdown_html(resolved.sections[key]))
+        parts.append(_markdown_html(resolved_sections[key]))
         if key == "costs":
-            parts.append(_fees_html(resolved.fees))
-        elif key == "term" and resolved.delivery_time:
-            parts.append(f"<p>{html.escape(resolved.delivery_time)}</p>")
-    if resolved.local_text:
-        name = html.escape(resolved.gemeente.name)
+            parts.append(_fees_html(fees))
+        elif key == "term" and delivery_time:
+            parts.append(f"<p>{html.escape(delivery_time)}</p>")
+    if local_text:
+        name = html.escape(gemeente_name)
         parts.append(f"<h2>Informatie van de gemeente {name}</h2>")
-        parts.append(_markdown_html(resolved.local_text))
-    # Content links may be paths on the own site; a harvester needs absolute URLs.
-    return "".join(parts).replace('href="/', f'href="{base_url}/')
+        parts.append(_markdown_html(local_text))
+    return "".join(parts)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None,
