@@ -35,7 +35,7 @@ from .output import (
     OutputTree,
     SiteChange,
     content_hash,
-    retire,
+    purge_retired,
 )
 from .search import SearchSummary, update_search
 from .site import PageSpec, SiteInfo, site_pages
@@ -306,11 +306,7 @@ def build_sites(
     staging = tree.root / STAGING_DIR
     if staging.exists():  # left by an interrupted build: never live, safe to drop
         shutil.rmtree(staging)
-    retired = tree.root / RETIRED_DIR
-    if retired.is_dir():  # versions a background delete did not finish
-        for leftover in list(retired.iterdir()):
-            if leftover.is_dir() and (leftover / "site").exists():
-                retire(leftover / "site", retired)
+    purge_retired(tree.root / RETIRED_DIR)  # what a stopped build left behind
     _JOB.update(
         catalogue=catalogue,
         tree=tree,
@@ -364,6 +360,7 @@ def build_sites(
     if options.search:
         summary.search = update_search(catalogue, tree.root, codes, summary.written)
     tree.write_file_if_changed(NGINX_SAMPLE_PATH, nginx_config(catalogue))
+    purge_retired(tree.root / RETIRED_DIR)  # replaced versions, in the background
     summary.seconds = time.monotonic() - started
     return summary
 

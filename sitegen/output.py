@@ -70,25 +70,34 @@ def exchange_dirs(staged: Path, live: Path) -> None:
 
 
 def retire(old: Path, retired_dir: Path) -> None:
-    """Remove a replaced site version without holding up the build.
+    """Move a replaced version aside at once; `purge_retired` deletes it later.
 
-    The old version is renamed aside at once (so the slug's staging path is
-    free) and deleted by a background `rm -rf`; whatever it leaves behind is
-    cleared by the next build.
+    Renaming is one system call, so the swap is not held up by deleting ~100
+    files and folders per site.
     """
     retired_dir.mkdir(parents=True, exist_ok=True)
     aside = Path(tempfile.mkdtemp(prefix=f"{old.name}.", dir=retired_dir))
     os.rename(old, aside / "site")
+
+
+def purge_retired(retired_dir: Path) -> None:
+    """Delete everything retired so far with one background `rm -rf`.
+
+    The build does not wait for it; whatever it has not finished when the
+    machine stops is deleted by the next build.
+    """
+    if not retired_dir.is_dir():
+        return
+    doomed = [str(path) for path in retired_dir.iterdir()]
+    if not doomed:
+        return
     rm = shutil.which("rm")
     if rm is None:  # pragma: no cover - every Linux has rm
-        shutil.rmtree(aside)
+        for path in doomed:
+            shutil.rmtree(path, ignore_errors=True)
         return
-    subprocess.Popen(
-        [rm, "-rf", str(aside)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    subprocess.Popen([rm, "-rf", *doomed], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 @dataclass
