@@ -60,6 +60,9 @@ def run_build(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     logging.getLogger("pelican").setLevel(logging.WARNING)
+    from pelican.log import console
+
+    console.quiet = True  # Pelican's own "Processed 0 articles" line means nothing here
     settings = pelican_settings(
         args.content,
         args.themes,
