@@ -138,8 +138,17 @@ def first_search_kb(out: Path) -> float:
     return max(first_search_bytes(site) for site in site_dirs(out)) / 1024
 
 
+def _html_pages(out: Path) -> list[Path]:
+    """HTML pages of the built sites (not the hidden state and retired versions)."""
+    pages: list[Path] = []
+    for folder, dirs, names in os.walk(out):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        pages += [Path(folder) / n for n in names if n.endswith(".html")]
+    return pages
+
+
 def average_page_bytes(out: Path) -> int:
-    sizes = [p.stat().st_size for p in out.rglob("*.html")]
+    sizes = [p.stat().st_size for p in _html_pages(out)]
     return int(sum(sizes) / max(len(sizes), 1))
 
 
@@ -168,7 +177,7 @@ def main() -> int:
     cli_seconds, cli_pages = measure_pagefind_cli(out, cold["sites"])
     search_kb = first_search_kb(out)
     page_bytes = average_page_bytes(out)
-    html_pages = sum(1 for _ in out.rglob("*.html"))
+    html_pages = len(_html_pages(out))
     print("ondergrens met kale Jinja2…", flush=True)
     floor = measure_floor(WORK / "floor", cold["sites"], html_pages, page_bytes, jobs)
     ratio = cold["wall"] / floor if floor else float("nan")
