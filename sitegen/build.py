@@ -135,7 +135,7 @@ def code_version(themes_dir: Path) -> str:
     return digest.hexdigest()
 
 
-class _Renderer:
+class Renderer:
     """Jinja environments per theme (loader chain: gemeente theme → base)."""
 
     def __init__(self, catalogue: Catalogue, jinja_options: dict[str, Any]):
@@ -192,13 +192,13 @@ def _theme_assets(
     return files, hashes, content_hash("".join(sorted(hashes.values())).encode())
 
 
-def _static_files(theme: Theme) -> dict[str, bytes]:
+def static_files(theme: Theme) -> dict[str, bytes]:
     """CSS and assets: shared components, the gemeente's tokens, logo and fonts."""
     files, _, _ = _theme_assets(tuple(theme.static_dirs))
     return {**files, "static/css/thema.css": theme.css.encode("utf-8")}
 
 
-def _theme_for(catalogue: Catalogue, themes_dir: Path, cbs: str) -> Theme:
+def theme_for(catalogue: Catalogue, themes_dir: Path, cbs: str) -> Theme:
     profile = profile_for(catalogue, cbs)
     seed = cbs if profile.theme == catalogue.settings.default_theme else None
     try:
@@ -218,8 +218,8 @@ def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
     catalogue: Catalogue = _JOB["catalogue"]
     index: DependencyIndex = _JOB["index"]
     tree: OutputTree = _JOB["tree"]
-    renderer: _Renderer = _JOB["renderer"]
-    theme = _theme_for(catalogue, _JOB["themes_dir"], cbs)
+    renderer: Renderer = _JOB["renderer"]
+    theme = theme_for(catalogue, _JOB["themes_dir"], cbs)
     shared, hashes, shared_hash = _theme_assets(tuple(theme.static_dirs))
     css = theme.css.encode("utf-8")
     statics = {**shared, "static/css/thema.css": css}
@@ -330,7 +330,7 @@ def build_sites(
         tree=tree,
         themes_dir=options.themes_dir,
         index=DependencyIndex(catalogue, code_version(options.themes_dir)),
-        renderer=_Renderer(catalogue, options.jinja_environment),
+        renderer=Renderer(catalogue, options.jinja_environment),
     )
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
     results: list[tuple[SiteChange, int, int]] = []

@@ -25,7 +25,7 @@ from typing import Any
 
 from samenloket.model import Catalogue
 
-from .build import _Renderer, _static_files, _theme_for
+from .build import Renderer, static_files, theme_for
 from .deps import DependencyIndex
 from .site import SiteInfo, site_pages
 
@@ -63,6 +63,7 @@ class Draft:
     token: str = ""
     national: bool = False
     pages: dict[str, bytes] = field(default_factory=dict)
+    renderer: Renderer | None = None
 
 
 def render_page(
@@ -71,11 +72,15 @@ def render_page(
     path: str,
     themes_dir: Path,
     concept: dict[str, Any] | None = None,
+    renderer: Renderer | None = None,
 ) -> bytes | None:
-    """Render one output path of one gemeente's site, or None if it does not exist."""
-    theme = _theme_for(catalogue, themes_dir, cbs)
+    """Render one output path of one gemeente's site, or None if it does not exist.
+
+    Pass the same `renderer` for pages of one draft, so templates compile once.
+    """
+    theme = theme_for(catalogue, themes_dir, cbs)
     if path.startswith("static/"):
-        return _static_files(theme).get(path)
+        return static_files(theme).get(path)
     index = DependencyIndex(catalogue, "preview")
     logo = theme.settings.get("logo")
     site = SiteInfo(catalogue, cbs, theme.name, logo=f"static/{logo}" if logo else None)
@@ -92,7 +97,7 @@ def render_page(
         if spec.produce is not None:
             return spec.produce()
         assert spec.template is not None and spec.context is not None
-        env = _Renderer(catalogue, {}).env(theme)
+        env = (renderer or Renderer(catalogue, {})).env(theme)
         context = spec.context()
         if concept is not None:
             context["concept"] = concept
@@ -207,8 +212,10 @@ class PreviewService:
                     "options": options,
                     "current": draft.gemeente,
                 }
+            draft.renderer = draft.renderer or Renderer(draft.catalogue, {})
             cached = render_page(
-                draft.catalogue, draft.gemeente, rest, self.themes_dir, concept
+                draft.catalogue, draft.gemeente, rest, self.themes_dir, concept,
+                draft.renderer,
             )
             if cached is None:
                 raise PreviewError(404, "Deze pagina bestaat niet in het voorbeeld.")
