@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from os.path import isfile
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,22 @@ from .markup import date_nl, euro, render_markdown
 from .output import (
     RETIRED_DIR,
     STAGING_DIR,
+    Output,
     OutputTree,
     SiteChange,
     content_hash,
     purge_retired,
 )
-from .search import SearchSummary, update_search
+from .search import (
+    LOCAL_PAGES,
+    SEARCH_DIR,
+    NationalBundle,
+    SearchSummary,
+    ensure_national_bundle,
+    forget_unused_bundles,
+    record_search,
+    site_search,
+)
 from .site import PageSpec, SiteInfo, site_pages
 from .themes import Theme, ThemeError, load_theme
 
@@ -210,11 +221,29 @@ def theme_for(catalogue: Catalogue, themes_dir: Path, cbs: str) -> Theme:
         ) from None
 
 
-def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
-    """Render what changed in one site and stage it.
+@dataclass
+class SiteResult:
+    """What staging one site gave: the change, and counts for the summary."""
 
-    Returns (change, number of files, number of pages rendered).
-    """
+    change: SiteChange
+    files: int
+    rendered: int
+    local_key: str | None = None  # the site's local search bundle (None: no search)
+    local_built: bool = False
+    local_pages: int = 0
+    search_seconds: float = 0.0
+
+    @property
+    def search_changed(self) -> bool:
+        return any(_is_search(p) for p in (*self.change.written, *self.change.removed))
+
+
+def _is_search(path: str) -> bool:
+    return path.startswith(SEARCH_DIR + "/")
+
+
+def stage_site(cbs: str) -> SiteResult:
+    """Render what changed in one site, with its search index, and stage it."""
     catalogue: Catalogue = _JOB["catalogue"]
     index: DependencyIndex = _JOB["index"]
     tree: OutputTree = _JOB["tree"]
@@ -233,7 +262,8 @@ def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
     slug = site.slug
     state = tree.load_state(slug)
     live = tree.live(slug)
-    outputs: dict[str, bytes | None] = {}
+    live_dir = f"{live}/"  # plain strings: these checks run for every file
+    outputs: dict[str, Output] = {}
     fingerprints: dict[str, str] = {}
     rendered = 0
     env = None
@@ -241,7 +271,7 @@ def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
         fingerprint = index.fingerprint([*spec.tokens, ("theme", cbs)])
         fingerprints[spec.path] = fingerprint
         old = state.pages.get(spec.path)
-        if old is not None and old[0] == fingerprint and (live / spec.path).is_file():
+        if old is not None and old[0] == fingerprint and isfile(live_dir + spec.path):
             outputs[spec.path] = None
             continue
         env = env or renderer.env(theme)
@@ -251,8 +281,55 @@ def stage_site(cbs: str) -> tuple[SiteChange, int, int]:
         digest = fingerprints[path] = hashes[path]
         old = state.pages.get(path)
         unchanged = old is not None and old == (digest, digest)
-        outputs[path] = None if unchanged and (live / path).is_file() else data
-    return tree.stage(slug, state, outputs, fingerprints), len(outputs), rendered
+        outputs[path] = None if unchanged and isfile(live_dir + path) else data
+    result = SiteResult(SiteChange(slug, None, state, [], [], 0), 0, rendered)
+    extra: dict[str, object] = {}
+    national: NationalBundle | None = _JOB.get("national")
+    if national is not None:
+        _add_search(result, site, state, national, outputs, fingerprints, extra)
+    result.change = tree.stage(slug, state, outputs, fingerprints, extra)
+    result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
+    return result
+
+
+def _add_search(result: SiteResult, site: SiteInfo, state: Any,
+                national: NationalBundle, outputs: dict[str, Output],
+                fingerprints: dict[str, str], extra: dict[str, object]) -> None:
+    """Add the site's `zoekindex/` files (links into the store) to its outputs."""
+    started = time.monotonic()
+    live = _JOB["tree"].live(site.slug)
+    live_dir = f"{live}/"
+
+    def digest(path: str) -> str | None:
+        data = outputs.get(path)
+        if isinstance(data, bytes):
+            return content_hash(data)
+        old = state.pages.get(path)
+        return old[1] if old is not None and path in outputs else None
+
+    def page_html(path: str) -> str | None:
+        data = outputs.get(path)
+        if isinstance(data, bytes):
+            return data.decode("utf-8")
+        page = live / path
+        return page.read_text(encoding="utf-8") if page.is_file() else None
+
+    local_paths = [p for p in outputs if p in LOCAL_PAGES or p.startswith("nieuws/")]
+    digests = {p: d for p in local_paths if (d := digest(p)) is not None}
+    previous = state.extra.get("search")
+    previous_local = previous[1] if isinstance(previous, list) and previous else None
+    search = site_search(site.catalogue, site.cbs_code, _JOB["tree"].root, national,
+                         digests, page_html, previous_local)
+    for path, link in search.files.items():
+        fingerprints[path] = link.digest
+        old = state.pages.get(path)
+        unchanged = old == (link.digest, link.digest) and isfile(live_dir + path)
+        outputs[path] = None if unchanged else link
+    extra["search"] = [search.national_key, search.local_key]
+    result.local_key = search.local_key
+    result.local_built = search.local_built
+    result.local_pages = search.local_pages
+    result.search_seconds = time.monotonic() - started
 
 
 def _render(spec: PageSpec, env: jinja2.Environment, site: SiteInfo) -> bytes:
@@ -278,6 +355,7 @@ def _render(spec: PageSpec, env: jinja2.Environment, site: SiteInfo) -> bytes:
 
 
 def _stage_safely(cbs: str) -> tuple[str, Any]:
+    """Stage one site in a worker; errors come back as text naming the gemeente."""
     try:
         return "ok", stage_site(cbs)
     except BuildError as exc:
@@ -325,7 +403,12 @@ def build_sites(
     if staging.exists():  # left by an interrupted build: never live, safe to drop
         shutil.rmtree(staging)
     purge_retired(tree.root / RETIRED_DIR)  # what a stopped build left behind
+    search_started = time.monotonic()
+    national = (ensure_national_bundle(catalogue, tree.root) if options.search
+                else None)
+    search_seconds = time.monotonic() - search_started
     _JOB.update(
+        national=national,
         catalogue=catalogue,
         tree=tree,
         themes_dir=options.themes_dir,
@@ -333,7 +416,7 @@ def build_sites(
         renderer=Renderer(catalogue, options.jinja_environment),
     )
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
-    results: list[tuple[SiteChange, int, int]] = []
+    results: list[SiteResult] = []
     errors: list[str] = []
     if jobs > 1 and len(codes) > 1:
         context = multiprocessing.get_context("fork")
@@ -347,9 +430,11 @@ def build_sites(
             )
     if options.progress:
         sys.stderr.write("\n")
-    errors += budget_errors([r[0] for r in results])  # front-end budget (budget.py)
+    errors += budget_errors([r.change for r in results])  # front-end budget
     if errors:
-        tree.discard([r[0] for r in results])
+        tree.discard([r.change for r in results])
+        if national is not None:
+            forget_unused_bundles(tree.root)  # the store as it was before
         if staging.exists():
             shutil.rmtree(staging)
         raise BuildError(
@@ -357,30 +442,50 @@ def build_sites(
             + "\nDe build is afgebroken; de vorige sites zijn ongewijzigd."
         )
     summary = BuildSummary(sites=len(codes))
-    for change, pages, rendered in sorted(results, key=lambda r: r[0].slug):
-        summary.pages += pages
-        summary.pages_rendered += rendered
+    for result in sorted(results, key=lambda r: r.change.slug):
+        change = result.change
+        summary.pages += result.files
+        summary.pages_rendered += result.rendered
         if change.changed:
             tree.commit(change)
             summary.sites_changed += 1
-            summary.pages_written += len(change.written)
-            summary.pages_removed += len(change.removed)
-            summary.written[change.slug] = change.written
+            written = [p for p in change.written if not _is_search(p)]
+            summary.pages_written += len(written)
+            summary.pages_removed += sum(not _is_search(p) for p in change.removed)
+            summary.written[change.slug] = written
             if on_site is not None:
                 on_site(change)
-        elif rendered:
+        elif change.state_changed:
             tree.save_state_only(change)
     if staging.exists() and not any(staging.iterdir()):
         staging.rmdir()
     tree.write_file_if_changed("index.html", _root_index(catalogue))
-    # Front-end hook (sitegen/search.py, sitegen/hosting.py): search indexes of the
-    # sites just swapped in (and any whose index is missing or stale), nginx sample.
-    if options.search:
-        summary.search = update_search(catalogue, tree.root, codes, summary.written)
+    if national is not None:
+        summary.search = _search_summary(national, results, search_seconds, jobs)
+        record_search(tree.root, national, {r.change.slug: r.local_key
+                                            for r in results if r.local_key})
     tree.write_file_if_changed(NGINX_SAMPLE_PATH, nginx_config(catalogue))
     purge_retired(tree.root / RETIRED_DIR)  # replaced versions, in the background
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _search_summary(national: NationalBundle, results: list[SiteResult],
+                    national_seconds: float, jobs: int) -> SearchSummary:
+    """Search work of this build: the national bundle, local bundles, links.
+
+    `seconds` is the national bundle's time plus the workers' search time
+    divided over the worker processes (the work runs in parallel with pages).
+    """
+    return SearchSummary(
+        national_built=national.built,
+        national_pages=national.pages,
+        local_built=sum(r.local_built for r in results),
+        local_pages=sum(r.local_pages for r in results),
+        sites_linked=sum(r.search_changed for r in results),
+        seconds=national_seconds
+        + sum(r.search_seconds for r in results) / max(jobs, 1),
+    )
 
 
 def _collect(
@@ -398,7 +503,7 @@ def _collect(
         errors.append(value)
     if options.progress:
         _progress(
-            len(results) + len(errors), total, sum(r[1] for r in results), started
+            len(results) + len(errors), total, sum(r.files for r in results), started
         )
 
 

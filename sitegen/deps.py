@@ -32,6 +32,7 @@ class DependencyIndex:
         self.catalogue = catalogue
         self.code_version = code_version
         self._cache: dict[Token, str] = {}
+        self._parts: dict[Token, str] = {}  # "kind/arg|hash", ready to join
         self._offered: dict[str, list[str]] = {}
 
     def token_hash(self, token: Token) -> str:
@@ -41,11 +42,15 @@ class DependencyIndex:
         return cached
 
     def fingerprint(self, tokens: Iterable[Token]) -> str:
-        parts = [self.code_version]
-        for token in tokens:
-            parts.append("/".join(token))
-            parts.append(self._cache.get(token) or self.token_hash(token))
-        return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+        """Hash of the tokens' names and hashes (~30,000 calls per full build)."""
+        parts = self._parts
+        joined = "|".join([parts.get(t) or self._part(t) for t in tokens])
+        data = f"{self.code_version}|{joined}".encode()
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def _part(self, token: Token) -> str:
+        part = self._parts[token] = f"{'/'.join(token)}|{self.token_hash(token)}"
+        return part
 
     def offered(self, cbs: str) -> list[str]:
         """Slugs this gemeente offers, sorted (cached: many pages ask)."""
@@ -119,6 +124,7 @@ class DependencyIndex:
     def register(self, token: Token, value_hash: str) -> None:
         """Set the hash of a token computed elsewhere (themes, templates)."""
         self._cache[token] = value_hash
+        self._parts.pop(token, None)
 
 
 def product_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:

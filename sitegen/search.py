@@ -12,10 +12,12 @@ the search page's A–Z list), or whose text it changed (its own record has the
 filter. The search page itself needs no list of them.
 
 Bundles are kept in `public/.search/` (not deployed) under a key that hashes
-their inputs; a bundle is only rebuilt when its key is new. `update_search`
-runs after the build has swapped the sites in: a swapped-in site has no
-`zoekindex/` yet, so it is linked again (cheap); an unchanged site is left alone.
-Each site's `zoekindex/` is replaced with one atomic directory swap.
+their inputs; a bundle is only rebuilt when its key is new. A bundle's files
+are outputs of the site like its pages (`sitegen.output.Link`): they are staged
+with the site and go live in the same swap, so a site is never without its
+index. A new bundle links every file it shares byte for byte with the bundle it
+replaces, so after one national edit a site relinks only the few files that
+changed (the edited product's fragment, index chunks, entry), not all ~100.
 """
 
 from __future__ import annotations
@@ -28,8 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,7 +43,7 @@ from samenloket.model import SECTIONS, Catalogue, LifeEvent, Product
 from samenloket.resolve import ResolvedProduct, is_offered, profile_for, resolve
 
 from .markup import render_markdown
-from .output import RETIRED_DIR, OutputTree, exchange_dirs, retire
+from .output import Link
 
 SEARCH_DIR = "zoekindex"
 NATIONAL = "landelijk"
@@ -243,6 +244,7 @@ class PagefindService:
     """
 
     def __init__(self) -> None:
+        self.pid = os.getpid()  # the process this service belongs to (not forks)
         self._process = subprocess.Popen(
             [str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -331,8 +333,13 @@ def _bundle_keep(name: str, scripts: bool) -> bool:
             or (scripts and name in _SCRIPT_FILES))
 
 
-def _copy_kept(built: Path, target: Path, scripts: bool) -> None:
-    """Copy the files the browser loads from a scratch bundle (no metadata)."""
+def _copy_kept(built: Path, target: Path, scripts: bool,
+               reuse: Path | None = None) -> None:
+    """Copy the files the browser loads from a scratch bundle (no metadata).
+
+    A file that `reuse` (an older bundle) has with the same bytes is linked to
+    it instead, so unchanged files keep their inode in every site.
+    """
     os.makedirs(target)
     for entry in os.scandir(built):
         if not _bundle_keep(entry.name, scripts):
@@ -340,10 +347,23 @@ def _copy_kept(built: Path, target: Path, scripts: bool) -> None:
         if entry.is_dir():
             os.mkdir(target / entry.name)
             for child in os.scandir(entry.path):
-                (target / entry.name / child.name).write_bytes(
-                    Path(child.path).read_bytes())
+                _keep_file(Path(child.path), target / entry.name / child.name,
+                           reuse / entry.name / child.name if reuse else None)
         else:
-            (target / entry.name).write_bytes(Path(entry.path).read_bytes())
+            _keep_file(Path(entry.path), target / entry.name,
+                       reuse / entry.name if reuse else None)
+
+
+def _keep_file(built: Path, target: Path, older: Path | None) -> None:
+    data = built.read_bytes()
+    if older is not None:
+        try:
+            if older.stat().st_size == len(data) and older.read_bytes() == data:
+                os.link(older, target)
+                return
+        except OSError:
+            pass
+    target.write_bytes(data)
 
 
 def _scratch_dir() -> str:
@@ -365,16 +385,8 @@ def _scratch_dir() -> str:
 # --- keeping sites up to date ------------------------------------------------
 
 
-@dataclass
-class _Plan:
-    slug: str
-    cbs: str
-    local_key: str
-    records: list[Record] | None = None  # set when the local bundle must be built
-
-
 class SearchStore:
-    """`public/.search/`: built bundles by key, and which key each site uses."""
+    """`public/.search/`: built bundles by key, and which keys each site uses."""
 
     def __init__(self, output_dir: Path):
         self.output_dir = Path(output_dir)
@@ -405,56 +417,8 @@ class SearchStore:
         os.replace(tmp, self.state_path)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samestat(a.stat(), b.stat())
-    except OSError:
-        return False
-
-
-def _installed(site_dir: Path, national: Path, local: Path) -> bool:
-    live = site_dir / SEARCH_DIR
-    return (_same_file(live / NATIONAL / _ENTRY, national / _ENTRY)
-            and _same_file(live / LOCAL / _ENTRY, local / _ENTRY))
-
-
-@lru_cache(maxsize=1024)
-def _bundle_files(bundle: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(folders, files) of a store bundle, relative; bundles never change."""
-    folders, files = [], []
-    for folder, dirs, names in os.walk(bundle):
-        relative = os.path.relpath(folder, bundle)
-        folders += [os.path.join(relative, d) for d in sorted(dirs)]
-        files += [os.path.join(relative, n) for n in sorted(names)]
-    return tuple(folders), tuple(files)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    folders, files = _bundle_files(source)
-    os.makedirs(target)
-    for folder in folders:
-        os.mkdir(os.path.join(target, folder))
-    for name in files:
-        os.link(os.path.join(source, name), os.path.join(target, name))
-
-
-def _install(store: SearchStore, slug: str, national: Path, local: Path) -> None:
-    """Swap a fresh `zoekindex/` (hard links into the store) into the live site."""
-    staged = store.root / "tmp" / slug
-    if staged.exists():
-        shutil.rmtree(staged)
-    _link_tree(national, staged / NATIONAL)
-    _link_tree(local, staged / LOCAL)
-    live = store.output_dir / slug / SEARCH_DIR
-    if live.is_dir():
-        exchange_dirs(staged, live)
-        retire(staged, store.output_dir / RETIRED_DIR)  # deleted in the background
-    else:
-        os.rename(staged, live)
-
-
 def _build_bundles(jobs: list[tuple[list[Record], Path, dict[str, Any]]],
-                   scripts: bool) -> int:
+                   scripts: bool, reuse: Path | None = None) -> int:
     """Build bundles in a scratch folder, then copy what the browser loads to target.
 
     Writing a bundle costs the Pagefind binary ~10 ms, so bundles are shared out
@@ -472,13 +436,7 @@ def _build_bundles(jobs: list[tuple[list[Record], Path, dict[str, Any]]],
                 pages += sum(pool.map(_build_share, [staged[i::workers]
                                                      for i in range(workers)]))
             for (_, target, _), (_, built, _) in zip(batch, staged, strict=True):
-                tmp = target.with_name(target.name + ".tmp")
-                if tmp.exists():
-                    shutil.rmtree(tmp)
-                _copy_kept(built, tmp, scripts)
-                if target.exists():
-                    shutil.rmtree(target)
-                os.rename(tmp, target)
+                _install_bundle(built, target, scripts, reuse)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     return pages
@@ -492,96 +450,169 @@ def _build_share(jobs: list[tuple[list[Record], Path, dict[str, Any]]]) -> int:
         service.close()
 
 
-def _local_records(catalogue: Catalogue, cbs: str, site_dir: Path) -> list[Record]:
-    records = []
-    for path in local_page_paths(catalogue, cbs):
-        page = site_dir / path
-        if page.is_file():
-            records.append(Record(_page_url(path), page.read_text(encoding="utf-8")))
-    records += [local_product_record(r) for r in local_products(catalogue, cbs)]
-    return records
+@dataclass(frozen=True)
+class NationalBundle:
+    """The national bundle of this catalogue, and whether this build made it."""
+
+    key: str
+    path: Path
+    built: bool = False
+    pages: int = 0
 
 
-def _local_key(version: str, catalogue: Catalogue, cbs: str, tree: OutputTree,
-               slug: str) -> str:
-    pages = tree.load_state(slug).pages
-    rendered = [(p, pages[p][1]) for p in local_page_paths(catalogue, cbs)
-                if p in pages]
-    products = [local_product_record(r).html for r in local_products(catalogue, cbs)]
-    return _key(version, rendered, products)
+def national_key(catalogue: Catalogue) -> str:
+    """Keyed on the national texts themselves: rendering them only when needed."""
+    return _key(_code_version(),
+                [p.model_dump(mode="json")
+                 for _, p in sorted(catalogue.products.items())],
+                [e.model_dump(mode="json")
+                 for _, e in sorted(catalogue.life_events.items())])
 
 
-def update_search(catalogue: Catalogue, output_dir: Path, cbs_codes: Iterable[str],
-                  changed: Iterable[str] = ()) -> SearchSummary:
-    """Bring each site's `zoekindex/` up to date; rebuild only what changed.
-
-    `changed` are the slugs of sites the build just swapped in (their
-    `zoekindex/` is gone); the others are checked with two stat calls each.
-    """
-    started = time.monotonic()
-    summary = SearchSummary()
+def ensure_national_bundle(catalogue: Catalogue, output_dir: Path) -> NationalBundle:
+    """The national bundle for this catalogue, built once if it is not stored yet."""
     store = SearchStore(output_dir)
-    tree = OutputTree(output_dir)
+    key = national_key(catalogue)
+    path = store.national(key)
+    if (path / _ENTRY).is_file():
+        bundle = NationalBundle(key, path)
+    else:
+        previous = store.load().get("national")
+        reuse = store.national(previous) if isinstance(previous, str) else None
+        pages = _build_bundles(
+            [(national_records(catalogue), path, {"root_selector": "main"})],
+            scripts=True, reuse=reuse)
+        bundle = NationalBundle(key, path, built=True, pages=pages)
+    bundle_links(path)  # stat once here; forked workers inherit the answer
+    return bundle
+
+
+def bundle_links(bundle: Path) -> tuple[tuple[str, Link], ...]:
+    """(relative path, Link) of every file of a stored bundle.
+
+    A stored bundle never changes, but one with the same key can be deleted and
+    built again (the CMS's worker builds many times in one process), so the
+    cache is keyed on the identity of the bundle's entry file too.
+    """
+    entry = (bundle / _ENTRY).stat()
+    return _bundle_links(bundle, entry.st_ino, entry.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _bundle_links(bundle: Path, _inode: int, _mtime: int,
+                  ) -> tuple[tuple[str, Link], ...]:
+    links = []
+    for folder, dirs, names in os.walk(bundle):
+        dirs.sort()
+        for name in sorted(names):
+            source = Path(folder) / name
+            stat = source.stat()
+            links.append((str(source.relative_to(bundle)),
+                          Link(source, f"inode:{stat.st_dev}:{stat.st_ino}")))
+    return tuple(links)
+
+
+@dataclass
+class SiteSearch:
+    """One site's `zoekindex/` files, and what it took to make them."""
+
+    files: dict[str, Link]
+    national_key: str
+    local_key: str
+    local_built: bool = False
+    local_pages: int = 0
+
+
+def site_search(catalogue: Catalogue, cbs: str, output_dir: Path,
+                national: NationalBundle, page_digests: dict[str, str],
+                page_html: Callable[[str], str | None],
+                previous_local: str | None) -> SiteSearch:
+    """The search files of one site: the national bundle plus its local bundle.
+
+    `page_digests` are the content hashes of the site's new pages (the local key
+    is made of them, so nothing is read unless the local bundle must be built);
+    `page_html` gives a page's HTML when it must.
+    """
+    store = SearchStore(output_dir)
+    slug = catalogue.gemeenten[cbs].slug
+    version = _code_version()
+    rendered = [(p, page_digests[p]) for p in local_page_paths(catalogue, cbs)
+                if p in page_digests]
+    products = [local_product_record(r).html for r in local_products(catalogue, cbs)]
+    local_key = _key(version, rendered, products)
+    local = store.local(slug, local_key)
+    result = SiteSearch({}, national.key, local_key)
+    if not (local / _ENTRY).is_file():
+        records = [Record(_page_url(path), html) for path, _ in rendered
+                   if (html := page_html(path)) is not None]
+        records += [local_product_record(r) for r in local_products(catalogue, cbs)]
+        reuse = store.local(slug, previous_local) if previous_local else None
+        result.local_pages = _build_one_bundle(
+            records, local,
+            {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)},
+            reuse=reuse)
+        result.local_built = True
+    for prefix, bundle in ((NATIONAL, national.path), (LOCAL, local)):
+        for name, link in bundle_links(bundle):
+            result.files[f"{SEARCH_DIR}/{prefix}/{name}"] = link
+    return result
+
+
+_PROCESS_SERVICE: list[PagefindService] = []
+
+
+def _build_one_bundle(records: list[Record], target: Path, config: dict[str, Any],
+                      reuse: Path | None) -> int:
+    """Build one bundle with this process's own Pagefind service (kept running).
+
+    Build workers each index their own sites' local bundles as they go; starting
+    Pagefind once per bundle would cost more than the indexing.
+    """
+    if not _PROCESS_SERVICE or _PROCESS_SERVICE[0].pid != os.getpid():
+        _PROCESS_SERVICE[:] = [PagefindService()]
+    scratch = Path(_scratch_dir())
+    try:
+        pages = _PROCESS_SERVICE[0].build([(records, scratch / "bundle", config)])
+        _install_bundle(scratch / "bundle", target, scripts=False, reuse=reuse)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return pages
+
+
+def _install_bundle(built: Path, target: Path, scripts: bool,
+                    reuse: Path | None) -> None:
+    """Move a built bundle into the store under its key, in one rename."""
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    _copy_kept(built, tmp, scripts, reuse if reuse and reuse.is_dir() else None)
+    if target.exists():
+        shutil.rmtree(target)
+    os.rename(tmp, target)
+
+
+def record_search(output_dir: Path, national: NationalBundle,
+                  used: dict[str, str]) -> None:
+    """Remember which bundles the sites use and drop the ones none uses any more.
+
+    `used` maps the slugs of the sites built this time to their local key;
+    sites not built this time keep theirs.
+    """
+    store = SearchStore(output_dir)
     state = store.load()
     sites: dict[str, list[str]] = state["sites"]
-    version = _code_version()
-    changed = set(changed)
-    # Keyed on the national texts themselves: rendering them only when needed.
-    national_key = _key(version,
-                        [p.model_dump(mode="json") for _, p in
-                         sorted(catalogue.products.items())],
-                        [e.model_dump(mode="json") for _, e in
-                         sorted(catalogue.life_events.items())])
-    national_dir = store.national(national_key)
-    plans: list[_Plan] = []
-    for cbs in cbs_codes:
-        slug = catalogue.gemeenten[cbs].slug
-        site_dir = output_dir / slug
-        if not site_dir.is_dir():
-            continue
-        known = sites.get(slug)
-        if (slug not in changed and known and known[0] == national_key
-                and state.get("version") == version
-                and _installed(site_dir, national_dir, store.local(slug, known[1]))):
-            continue
-        local_key = _local_key(version, catalogue, cbs, tree, slug)
-        plan = _Plan(slug, cbs, local_key)
-        if not (store.local(slug, local_key) / _ENTRY).is_file():
-            plan.records = _local_records(catalogue, cbs, site_dir)
-        plans.append(plan)
-    summary.timings["plan"] = time.monotonic() - started
-    need_national = plans and not (national_dir / _ENTRY).is_file()
-    if need_national:
-        mark = time.monotonic()
-        summary.national_pages = _build_bundles(
-            [(national_records(catalogue), national_dir, {"root_selector": "main"})],
-            scripts=True)
-        summary.national_built = True
-        summary.timings["national"] = time.monotonic() - mark
-    mark = time.monotonic()
-    local_config = {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)}
-    jobs = [(plan.records, store.local(plan.slug, plan.local_key), local_config)
-            for plan in plans if plan.records is not None]
-    if jobs:
-        summary.local_pages = _build_bundles(jobs, scripts=False)
-        summary.local_built = len(jobs)
-    summary.timings["local"] = time.monotonic() - mark
-    mark = time.monotonic()
-    # Linking is system calls, not Python work: threads overlap them.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda plan: _install(store, plan.slug, national_dir,
-                                            store.local(plan.slug, plan.local_key)),
-                      plans))
-    for plan in plans:
-        sites[plan.slug] = [national_key, plan.local_key]
-        summary.sites_linked += 1
-    summary.timings["link"] = time.monotonic() - mark
-    if plans or state.get("version") != version:
-        state["version"] = version
-        store.save(state)
-        _collect_garbage(store, sites)
-    summary.seconds = time.monotonic() - started
-    return summary
+    for slug, local_key in used.items():
+        sites[slug] = [national.key, local_key]
+    state["national"] = national.key
+    state["version"] = _code_version()
+    store.save(state)
+    _collect_garbage(store, sites)
+
+
+def forget_unused_bundles(output_dir: Path) -> None:
+    """After a failed build: drop the bundles it made that no live site uses."""
+    store = SearchStore(output_dir)
+    _collect_garbage(store, store.load()["sites"])
 
 
 def _collect_garbage(store: SearchStore, sites: dict[str, list[str]]) -> None:

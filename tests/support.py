@@ -19,9 +19,10 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def output_files(root: Path) -> list[Path]:
     """Files of a build output, sorted, without `.retired/` (replaced versions that
-    a background process may be deleting while the tests look)."""
+    a background process may be deleting while the tests look) and `.spare/`
+    (the version before the live one, kept to stage the next build in)."""
     found: list[Path] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != ".retired")
+        dirs[:] = sorted(d for d in dirs if d not in (".retired", ".spare"))
         found += [Path(folder) / name for name in names]
     return sorted(found)
