@@ -5,12 +5,17 @@ The shape is versioned (`schema_version`) and described by
 together with the version. Values come from `samenloket.resolve`, so the JSON says
 exactly what the gemeente's site and SC feed say. Output is deterministic: sorted
 keys, products in slug order, no timestamps.
+
+A gemeente file is its frame plus one compact JSON piece per product
+(`gemeente_frame`, `render_product_pieces`), so exports.incremental can reuse
+the pieces of unchanged products.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence, Set
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +36,10 @@ SCHEMA_VERSION = "1.0"
 OPEN_DATA_PATH = "open-data/producten.json"
 NATIONAL_FILE = "catalogus.json"
 _SITE_LINK_RE = re.compile(r"\]\(\s*/")
+_EMPTY_PRODUCTS = b'"products":[]'
+# Every product entry starts with its first sorted key (nested objects never have
+# it, and a '"' inside a string is escaped); a test checks it against the output.
+PRODUCT_START = b'{"application_url":'
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -153,6 +162,14 @@ def _gemeente_info(catalogue: Catalogue, cbs_code: str) -> dict[str, Any]:
     }
 
 
+def _gemeente_head(catalogue: Catalogue, cbs_code: str) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "gemeente",
+        "gemeente": _gemeente_info(catalogue, cbs_code),
+    }
+
+
 def gemeente_data(catalogue: Catalogue, cbs_code: str) -> dict[str, Any]:
     """One gemeente's products with resolved local values (schema 'gemeente')."""
     resolved = sorted(offered_products(catalogue, cbs_code), key=lambda r: r.slug)
@@ -160,14 +177,46 @@ def gemeente_data(catalogue: Catalogue, cbs_code: str) -> dict[str, Any]:
     events = _events_by_product(catalogue)
     base_url = site_url(catalogue, cbs_code)
     return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "gemeente",
-        "gemeente": _gemeente_info(catalogue, cbs_code),
+        **_gemeente_head(catalogue, cbs_code),
         "products": [
             _gemeente_product(catalogue, r, base_url, events.get(r.slug, []), offered)
             for r in resolved
         ],
     }
+
+
+def gemeente_frame(catalogue: Catalogue, cbs_code: str) -> tuple[bytes, bytes]:
+    """The gemeente file around its products: head up to '"products":[', tail.
+
+    Compact JSON of a list is '[' + ','.join(items) + ']', so the file is
+    head + b",".join(product pieces) + tail, byte for byte.
+    """
+    data = dumps({**_gemeente_head(catalogue, cbs_code), "products": []})
+    cut = data.index(_EMPTY_PRODUCTS) + len(_EMPTY_PRODUCTS) - 1
+    return data[:cut], data[cut:]
+
+
+def render_product_pieces(
+    catalogue: Catalogue, cbs_code: str, products: Sequence[ResolvedProduct],
+    offered: Set[str],
+) -> list[bytes]:
+    """Each product's entry of the gemeente file, as the bytes dumps() writes."""
+    if not products:
+        return []
+    events = _events_by_product(catalogue)
+    base_url = site_url(catalogue, cbs_code)
+    return [
+        json.dumps(
+            _gemeente_product(catalogue, r, base_url, events.get(r.slug, []), offered),
+            ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+        ).encode()
+        for r in products
+    ]
+
+
+def assemble_gemeente(head: bytes, pieces: Sequence[bytes], tail: bytes) -> bytes:
+    """The gemeente file from its frame and product pieces."""
+    return b"".join((head, b",".join(pieces), tail))
 
 
 def _national_product(catalogue: Catalogue, product: Product,
@@ -250,7 +299,11 @@ def national_data(catalogue: Catalogue) -> dict[str, Any]:
 
 def render_gemeente_json(catalogue: Catalogue, cbs_code: str) -> bytes:
     """open-data/producten.json of one gemeente's site."""
-    return dumps(gemeente_data(catalogue, cbs_code))
+    resolved = sorted(offered_products(catalogue, cbs_code), key=lambda r: r.slug)
+    pieces = render_product_pieces(
+        catalogue, cbs_code, resolved, {r.slug for r in resolved})
+    head, tail = gemeente_frame(catalogue, cbs_code)
+    return assemble_gemeente(head, pieces, tail)
 
 
 def render_national_json(catalogue: Catalogue) -> bytes:

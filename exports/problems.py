@@ -44,3 +44,11 @@ class ExportError(Exception):
             f"{len(self.problems)} probleem/problemen gevonden; er is niets geschreven."
         )
         return "\n".join(lines)
+
+
+def unknown_gemeenten(codes: Iterable[str]) -> ExportError:
+    """The error for CBS codes that are not in the catalogue."""
+    return ExportError([FeedProblem(
+        code, "", "gemeente", f"onbekende gemeente {code}",
+        "gebruik een CBS-code uit content/reference/gemeenten.csv, zoals GM0344",
+    ) for code in codes])

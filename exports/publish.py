@@ -17,15 +17,10 @@ from pathlib import Path
 
 from samenloket.model import Catalogue
 
-from .opendata import (
-    NATIONAL_FILE,
-    OPEN_DATA_PATH,
-    render_gemeente_json,
-    render_national_json,
-)
-from .problems import ExportError, FeedProblem
-from .sc_feed import SC_FEED_PATH, default_modified, render_sc_feed
-from .sc_validate import validate_feed
+from .incremental import sc_export, site_exports
+from .opendata import NATIONAL_FILE, render_gemeente_json, render_national_json
+from .problems import ExportError, FeedProblem, unknown_gemeenten
+from .sc_feed import default_modified
 
 FEED_FILE = "producten.xml"
 OPEN_DATA_FILE = "producten.json"
@@ -69,10 +64,7 @@ def _codes(catalogue: Catalogue, cbs_codes: Iterable[str] | None) -> list[str]:
     codes = sorted(catalogue.gemeenten) if cbs_codes is None else list(cbs_codes)
     unknown = [c for c in codes if c not in catalogue.gemeenten]
     if unknown:
-        raise ExportError([FeedProblem(
-            code, "", "gemeente", f"onbekende gemeente {code}",
-            "gebruik een CBS-code uit content/reference/gemeenten.csv, zoals GM0344",
-        ) for code in unknown])
+        raise unknown_gemeenten(unknown)
     return codes
 
 
@@ -80,8 +72,8 @@ def render_valid_feed(
     catalogue: Catalogue, cbs_code: str, modified: date | None = None
 ) -> tuple[bytes, list[FeedProblem]]:
     """A gemeente's feed and its problems (empty when it may be published)."""
-    feed = render_sc_feed(catalogue, cbs_code, modified)
-    return feed, validate_feed(feed, catalogue)
+    feed, problems = sc_export(catalogue, cbs_code, {}, None, modified)
+    return feed.data, problems
 
 
 def export_all(
@@ -131,13 +123,9 @@ def site_files(
     """The export files of one gemeente's site, keyed by path inside the site.
 
     Called once per site by sitegen; raises ExportError (naming gemeente, product
-    and rule) instead of returning a feed overheid.nl would reject.
+    and rule) instead of returning a feed overheid.nl would reject. This is
+    `site_exports` without a previous build to reuse pieces from.
     """
     _codes(catalogue, [cbs_code])
-    feed, problems = render_valid_feed(catalogue, cbs_code, modified)
-    if problems:
-        raise ExportError(problems)
-    return {
-        SC_FEED_PATH: feed,
-        OPEN_DATA_PATH: render_gemeente_json(catalogue, cbs_code),
-    }
+    exports = site_exports(catalogue, cbs_code, {}, None, modified)
+    return {path: export.data for path, export in exports.items()}

@@ -12,12 +12,17 @@ never disagrees with the site. Element order follows sc.xsd / owms.xsd exactly:
 
 The output is deterministic: the same catalogue gives byte-identical XML. No clock
 is read; `dcterms:modified` is the `modified` argument or `default_modified()`.
+
+A feed is head + one piece per product + tail (`render_sc_products`,
+`assemble_feed`), so exports.incremental can reuse the pieces of unchanged
+products; a feed rendered from scratch is the same code and the same bytes.
 """
 
 from __future__ import annotations
 
 import html
 import os
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -51,6 +56,8 @@ FALLBACK_MODIFIED = date(2000, 1, 1)
 _DC = f"{{{DCTERMS_NS}}}"
 _OV = f"{{{OVERHEID_NS}}}"
 _SC = f"{{{SC_NS}}}"
+# Each product piece starts with this; "<scproduct" cannot occur in escaped text.
+_PIECE_START = b"  <scproduct"
 
 
 def product_id(cbs_code: str, slug: str) -> str:
@@ -191,6 +198,69 @@ def _add_product(
     _sub(body, _SC + "productHTML", _body_html(resolved, base_url))
 
 
+def _new_root() -> etree._Element:
+    root = etree.Element(_SC + "scproducten", nsmap=NSMAP)
+    root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
+    return root
+
+
+def serialize_feed(root: etree._Element) -> bytes:
+    """A feed tree as the bytes that are published (UTF-8, pretty-printed)."""
+    return etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
+
+
+@lru_cache(maxsize=1)
+def feed_frame() -> tuple[bytes, bytes]:
+    """Head (declaration and root start tag) and tail of every non-empty feed.
+
+    The same for every gemeente: a feed is head + product pieces + tail.
+    """
+    root = _new_root()
+    etree.SubElement(root, _SC + "scproduct")
+    data = serialize_feed(root)
+    start = data.index(_PIECE_START)
+    end = data.rindex(b"</scproducten>")
+    return data[:start], data[end:]
+
+
+def render_sc_products(
+    catalogue: Catalogue, products: Sequence[ResolvedProduct], modified: str,
+    base_url: str,
+) -> tuple[etree._Element, list[bytes]]:
+    """The products in one root (to validate as built) and each one's feed bytes.
+
+    Pretty-print indentation of a root child does not depend on its siblings and
+    namespaces are declared on the root only, so a piece is the same bytes
+    whichever products are rendered with it.
+    """
+    root = _new_root()
+    for resolved in products:
+        _add_product(root, catalogue, resolved, modified, base_url)
+    if not products:
+        return root, []
+    data = serialize_feed(root)
+    head, tail = feed_frame()
+    if not (data.startswith(head) and data.endswith(tail)):
+        raise AssertionError("SC-feed heeft een onverwachte kop of staart")
+    starts = []
+    at = data.find(_PIECE_START, len(head))
+    while at != -1:
+        starts.append(at)
+        at = data.find(_PIECE_START, at + len(_PIECE_START))
+    ends = starts[1:] + [len(data) - len(tail)]
+    if len(starts) != len(products):
+        raise AssertionError("SC-feed heeft niet één stuk per product")
+    return root, [data[s:e] for s, e in zip(starts, ends, strict=True)]
+
+
+def assemble_feed(pieces: Sequence[bytes]) -> bytes:
+    """The whole feed from its product pieces (at least one)."""
+    head, tail = feed_frame()
+    return b"".join((head, *pieces, tail))
+
+
 def render_sc_feed(
     catalogue: Catalogue, cbs_code: str, modified: date | None = None
 ) -> bytes:
@@ -202,10 +272,7 @@ def render_sc_feed(
         )
     when = (modified or default_modified(catalogue)).isoformat()
     base_url = site_url(catalogue, cbs_code)
-    root = etree.Element(_SC + "scproducten", nsmap=NSMAP)
-    root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
-    for resolved in offered_products(catalogue, cbs_code):
-        _add_product(root, catalogue, resolved, when, base_url)
-    return etree.tostring(
-        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
-    )
+    root, pieces = render_sc_products(
+        catalogue, offered_products(catalogue, cbs_code), when, base_url)
+    # Without products the root is an empty element (<scproducten .../>).
+    return assemble_feed(pieces) if pieces else serialize_feed(root)

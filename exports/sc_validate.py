@@ -135,12 +135,40 @@ def _xsd_problems(tree: etree._ElementTree, products: list[etree._Element],
     return problems
 
 
+def _owms(catalogue: Catalogue) -> dict[str, Gemeente]:
+    return {g.owms_uri: g for g in catalogue.gemeenten.values()}
+
+
+def _duplicate_identifier(gemeente: str, label: str, value: str, other: str,
+                          line: int | None) -> FeedProblem:
+    return FeedProblem(gemeente, label, "dubbel-identifier",
+                       f"identifier {value} staat ook bij {other}",
+                       "geef elk product een eigen pagina-URL", line)
+
+
+def _duplicate_product_id(gemeente: str, label: str, pid: str,
+                          line: int | None) -> FeedProblem:
+    return FeedProblem(gemeente, label, "dubbel-productid",
+                       f"productID {pid} staat er twee keer",
+                       "elk product krijgt een eigen productID (CBS-code + slug)", line)
+
+
+def no_products(gemeente: str) -> FeedProblem:
+    """The problem of a feed without any scproduct."""
+    return FeedProblem(
+        gemeente, "", "geen-producten", "de feed bevat geen enkel product",
+        "SC 4.0 eist ten minste één scproduct: zet bij deze gemeente ten minste "
+        "één product op 'offered: true'",
+    )
+
+
 class _Checker:
     """The extra SC rules for one feed; collects problems per product."""
 
-    def __init__(self, catalogue: Catalogue, gemeente: str):
+    def __init__(self, catalogue: Catalogue, gemeente: str,
+                 owms: dict[str, Gemeente] | None = None):
         self.upl = catalogue.upl
-        self.owms = {g.owms_uri: g for g in catalogue.gemeenten.values()}
+        self.owms = _owms(catalogue) if owms is None else owms
         self.gemeente = gemeente
         self.problems: list[FeedProblem] = []
         self.seen_ids: dict[str, str] = {}
@@ -196,10 +224,9 @@ class _Checker:
                          "(site_url in gemeente.yaml of catalogus.yaml)",
                          element.sourceline)
             elif value in self.seen_identifiers:
-                self.add(label, "dubbel-identifier",
-                         f"identifier {value} staat ook bij "
-                         f"{self.seen_identifiers[value]}",
-                         "geef elk product een eigen pagina-URL", element.sourceline)
+                self.problems.append(_duplicate_identifier(
+                    self.gemeente, label, value, self.seen_identifiers[value],
+                    element.sourceline))
             else:
                 self.seen_identifiers[value] = label
         for tag, name in ((_DC + "spatial", "dcterms:spatial"),
@@ -243,10 +270,8 @@ class _Checker:
         pid_element = scmeta.find(_SC + "productID")
         pid = _text(pid_element)
         if pid and pid in self.seen_ids:
-            self.add(label, "dubbel-productid",
-                     f"productID {pid} staat er twee keer",
-                     "elk product krijgt een eigen productID (CBS-code + slug)",
-                     pid_element.sourceline)
+            self.problems.append(_duplicate_product_id(
+                self.gemeente, label, pid, pid_element.sourceline))
         elif pid:
             self.seen_ids[pid] = label
         online = _text(scmeta.find(_SC + "onlineAanvragen"))
@@ -300,17 +325,13 @@ def validate_tree(tree: etree._ElementTree, catalogue: Catalogue) -> list[FeedPr
     """All problems of an already parsed feed (XSD first, then the extra rules)."""
     root = tree.getroot()
     products = list(_products(root))
-    owms = {g.owms_uri: g for g in catalogue.gemeenten.values()}
+    owms = _owms(catalogue)
     gemeente = _gemeente_of(products, owms)
     labels = [_product_label(sc) for sc in products]
     problems = _xsd_problems(tree, products, labels, gemeente)
     if not products:
-        problems.append(FeedProblem(
-            gemeente, "", "geen-producten", "de feed bevat geen enkel product",
-            "SC 4.0 eist ten minste één scproduct: zet bij deze gemeente ten minste "
-            "één product op 'offered: true'",
-        ))
-    checker = _Checker(catalogue, gemeente)
+        problems.append(no_products(gemeente))
+    checker = _Checker(catalogue, gemeente, owms)
     for sc, label in zip(products, labels, strict=True):
         checker.check(sc, label)
     return problems + checker.problems
