@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from os.path import isfile
@@ -24,11 +25,12 @@ from typing import Any
 
 import jinja2
 
+from exports import ExportPiece, SiteExport
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
 
 from .budget import budget_errors
-from .deps import DependencyIndex
+from .deps import DependencyIndex, export_keys
 from .hosting import NGINX_SAMPLE_PATH, nginx_config
 from .markup import date_nl, euro, render_markdown
 from .output import (
@@ -37,6 +39,7 @@ from .output import (
     Output,
     OutputTree,
     SiteChange,
+    SiteState,
     content_hash,
     purge_retired,
 )
@@ -92,6 +95,7 @@ class BuildSummary:
     pages_rendered: int = 0
     pages_written: int = 0
     pages_removed: int = 0
+    export_pieces_rendered: int = 0  # product entries of SC feeds and open data
     seconds: float = 0.0
     written: dict[str, list[str]] = field(default_factory=dict)
     search: SearchSummary | None = None
@@ -105,7 +109,8 @@ class BuildSummary:
             f"{self.sites} sites ({self.sites_changed} gewijzigd), {self.pages} "
             f"bestanden: {self.pages_written} geschreven, {self.pages_unchanged} "
             f"ongewijzigd, {self.pages_removed} verwijderd; "
-            f"{self.pages_rendered} pagina's opnieuw gemaakt; "
+            f"{self.pages_rendered} pagina's opnieuw gemaakt "
+            f"({self.export_pieces_rendered} productstukken in SC-feeds en open data); "
             f"{self.seconds:.1f} s"
             + (f"\n{self.search.format()}" if self.search else "")
         )
@@ -228,6 +233,8 @@ class SiteResult:
     change: SiteChange
     files: int
     rendered: int
+    budget: list[str] = field(default_factory=list)  # weight limits broken
+    export_pieces: int = 0  # product pieces of the exports rendered (not reused)
     local_key: str | None = None  # the site's local search bundle (None: no search)
     local_built: bool = False
     local_pages: int = 0
@@ -263,6 +270,8 @@ def stage_site(cbs: str) -> SiteResult:
     state = tree.load_state(slug)
     live = tree.live(slug)
     live_dir = f"{live}/"  # plain strings: these checks run for every file
+    site.export_keys = lambda: export_keys(index, cbs)
+    site.export_previous = lambda: previous_exports(state, live)
     outputs: dict[str, Output] = {}
     fingerprints: dict[str, str] = {}
     rendered = 0
@@ -283,13 +292,69 @@ def stage_site(cbs: str) -> SiteResult:
         unchanged = old is not None and old == (digest, digest)
         outputs[path] = None if unchanged and isfile(live_dir + path) else data
     result = SiteResult(SiteChange(slug, None, state, [], [], 0), 0, rendered)
-    extra: dict[str, object] = {}
+    if "exports" in site.__dict__:
+        result.export_pieces = sum(e.rendered for e in site.exports.values())
+    extra: dict[str, object] = {"exports": export_pieces(site, state, outputs)}
     national: NationalBundle | None = _JOB.get("national")
     if national is not None:
         _add_search(result, site, state, national, outputs, fingerprints, extra)
-    result.change = tree.stage(slug, state, outputs, fingerprints, extra)
+    digests = ({path: export_digest(e) for path, e in site.exports.items()}
+               if "exports" in site.__dict__ else None)
+    result.change = tree.prepare(
+        tree.stage(slug, state, outputs, fingerprints, extra, digests))
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
+    result.budget = budget_errors([result.change])  # front-end budget (budget.py)
     return result
+
+
+def previous_exports(
+    state: SiteState, live: Path
+) -> dict[str, tuple[bytes, list[ExportPiece]]]:
+    """The live export files and where each product's piece sits in them."""
+    result = {}
+    recorded = state.extra.get("exports")
+    for path, pieces in (recorded if isinstance(recorded, dict) else {}).items():
+        try:
+            data = (live / path).read_bytes()
+            result[path] = (data, [ExportPiece(*piece) for piece in pieces])
+        except (OSError, TypeError, ValueError):
+            continue  # unreadable: those pieces are simply rendered again
+    return result
+
+
+def export_digest(export: SiteExport) -> str:
+    """A content hash of an export file without reading its ~0.5 MB again.
+
+    Pieces with the same key have the same bytes (the contract of
+    exports.pieces), so the bytes between the pieces plus every piece's key and
+    length identify the file.
+    """
+    pieces = export.pieces
+    if not pieces or any(not p.key for p in pieces):
+        return content_hash(export.data)
+    digest = hashlib.blake2b(b"pieces", digest_size=16)
+    data, at = export.data, 0
+    for piece in pieces:
+        digest.update(data[at:piece.start])
+        digest.update(f"\0{piece.slug}\0{piece.key}\0{piece.end - piece.start}\0"
+                      .encode())
+        at = piece.end
+    digest.update(data[at:])
+    return "p" + digest.hexdigest()
+
+
+def export_pieces(
+    site: SiteInfo, state: SiteState, outputs: dict[str, Output]
+) -> dict[str, list[list[object]]]:
+    """Piece ranges to remember: new ones if the exports were made, else the old."""
+    if "exports" not in site.__dict__:  # not rendered: the live files stand
+        kept = state.extra.get("exports")
+        return kept if isinstance(kept, dict) else {}
+    return {
+        path: [[p.slug, p.key, p.start, p.end] for p in export.pieces]
+        for path, export in site.exports.items()
+        if path in outputs
+    }
 
 
 def _add_search(result: SiteResult, site: SiteInfo, state: Any,
@@ -320,10 +385,13 @@ def _add_search(result: SiteResult, site: SiteInfo, state: Any,
     previous_local = previous[1] if isinstance(previous, list) and previous else None
     search = site_search(site.catalogue, site.cbs_code, _JOB["tree"].root, national,
                          digests, page_html, previous_local)
+    # A bundle's files are checked on disk through its entry file only: every
+    # other file of it was staged in the same swap.
+    present = {entry: isfile(live_dir + entry) for entry in search.entries}
     for path, link in search.files.items():
         fingerprints[path] = link.digest
         old = state.pages.get(path)
-        unchanged = old == (link.digest, link.digest) and isfile(live_dir + path)
+        unchanged = old == (link.digest, link.digest) and all(present.values())
         outputs[path] = None if unchanged else link
     extra["search"] = [search.national_key, search.local_key]
     result.local_key = search.local_key
@@ -430,7 +498,7 @@ def build_sites(
             )
     if options.progress:
         sys.stderr.write("\n")
-    errors += budget_errors([r.change for r in results])  # front-end budget
+    errors += [problem for r in results for problem in r.budget]
     if errors:
         tree.discard([r.change for r in results])
         if national is not None:
@@ -442,12 +510,16 @@ def build_sites(
             + "\nDe build is afgebroken; de vorige sites zijn ongewijzigd."
         )
     summary = BuildSummary(sites=len(codes))
-    for result in sorted(results, key=lambda r: r.change.slug):
+    results.sort(key=lambda r: r.change.slug)
+    # Swapping in is system calls only: threads overlap them (sites are independent).
+    with ThreadPoolExecutor(max_workers=4) as threads:
+        list(threads.map(tree.commit, [r.change for r in results if r.change.changed]))
+    for result in results:
         change = result.change
         summary.pages += result.files
         summary.pages_rendered += result.rendered
+        summary.export_pieces_rendered += result.export_pieces
         if change.changed:
-            tree.commit(change)
             summary.sites_changed += 1
             written = [p for p in change.written if not _is_search(p)]
             summary.pages_written += len(written)

@@ -25,6 +25,9 @@ def _hash(value: object) -> str:
     return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
 
 
+_NONE_HASH = _hash(None)
+
+
 class DependencyIndex:
     """Hashes of every token of one catalogue (computed lazily, once)."""
 
@@ -38,7 +41,9 @@ class DependencyIndex:
     def token_hash(self, token: Token) -> str:
         cached = self._cache.get(token)
         if cached is None:
-            cached = self._cache[token] = _hash(self._value(token))
+            value = self._value(token)
+            # Most gemeenten override nothing: most local tokens are None.
+            cached = self._cache[token] = _NONE_HASH if value is None else _hash(value)
         return cached
 
     def fingerprint(self, tokens: Iterable[Token]) -> str:
@@ -111,6 +116,15 @@ class DependencyIndex:
             ]
         if kind == "news":
             return [n.model_dump(mode="json") for n in profile_for(cat, args[0]).news]
+        if kind == "upl":  # a UPL entry as the reference list has it (label)
+            entry = cat.upl.get(args[0])
+            return entry.model_dump(mode="json") if entry is not None else None
+        if kind == "events_of":  # which life events show a product
+            return list(self.events_of_product.get(args[0], ()))
+        if kind == "modified":  # the dcterms:modified date of the SC feeds
+            from exports.sc_feed import default_modified
+
+            return default_modified(cat).isoformat()
         if kind == "theme":  # resolved by the builder and registered explicitly
             raise KeyError(f"theme token {token} must be registered before use")
         raise KeyError(f"unknown dependency token {token}")
@@ -174,4 +188,23 @@ def full_catalogue_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
     tokens += [("product", slug) for slug in offered]
     tokens += [("local", cbs, slug) for slug in offered]
     tokens += [("event", slug) for slug in sorted(index.catalogue.life_events)]
+    upl = {uri for slug in offered for uri in index.catalogue.products[slug].upl}
+    tokens += [("upl", uri) for uri in sorted(upl)]
+    tokens.append(("modified",))
     return tokens
+
+
+def export_piece_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
+    """One product's entry in the SC feed and the open data of one gemeente."""
+    tokens = product_tokens(index, cbs, slug)
+    tokens += [("upl", uri) for uri in index.catalogue.products[slug].upl]
+    tokens += [("events_of", slug), ("modified",)]
+    return tokens
+
+
+def export_keys(index: DependencyIndex, cbs: str) -> dict[str, str]:
+    """Per offered product, the key of its export piece (see exports.pieces)."""
+    return {
+        slug: index.fingerprint(export_piece_tokens(index, cbs, slug))
+        for slug in index.offered(cbs)
+    }

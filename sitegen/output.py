@@ -169,9 +169,10 @@ class SiteChange:
     written: list[str]
     removed: list[str]
     unchanged: int
-    # The files of the version a swap would replace (it becomes the spare);
-    # None when they are not known exactly (no usable state): then it is deleted.
-    replaced: list[str] | None = None
+    # The files of the version a swap would replace (it becomes the spare), with
+    # their content hashes; None when they are not known exactly (no usable
+    # state): then that version is deleted.
+    replaced: dict[str, str] | None = None
     state_changed: bool = True  # fingerprints or extras differ from the saved state
 
     @property
@@ -203,29 +204,39 @@ class OutputTree:
         outputs: dict[str, Output],
         fingerprints: dict[str, str],
         extra: dict[str, object] | None = None,
+        digests: dict[str, str] | None = None,
     ) -> SiteChange:
         """Stage a new version of one site if anything differs from the live one.
 
         `outputs` maps every path of the new site to its bytes, a Link into a
         store, or None when the fingerprint says the live file is still right.
+        `digests` may give the content hash of some outputs, computed more
+        cheaply by the caller (equal bytes must give equal digests).
         """
         live = self.live(slug)
         new_state = SiteState(extra=dict(extra or {}))
         to_write: dict[str, bytes | Link] = {}
+        missing: set[str] = set()  # in the state, but not on disk in the live site
         unchanged = 0
         live_exists = live.is_dir()
+        digests = digests or {}
         for path, data in outputs.items():
             if data is None:
                 new_state.pages[path] = state.pages[path]
                 unchanged += 1
                 continue
-            digest = data.digest if isinstance(data, Link) else content_hash(data)
+            if isinstance(data, Link):
+                digest = data.digest
+            else:
+                digest = digests.get(path) or content_hash(data)
             old = state.pages.get(path)
             new_state.pages[path] = (fingerprints[path], digest)
-            if old is not None and old[1] == digest and (live / path).is_file():
-                unchanged += 1
-            else:
-                to_write[path] = data
+            if old is not None and old[1] == digest:
+                if (live / path).is_file():
+                    unchanged += 1
+                    continue
+                missing.add(path)
+            to_write[path] = data
         removed = sorted(set(state.pages) - set(outputs))
         if not to_write and not removed:
             return SiteChange(slug, None, new_state, [], [], unchanged,
@@ -239,22 +250,27 @@ class OutputTree:
             staged.mkdir()
             _fill_fresh(staged, live if live_exists else None, outputs, to_write)
         else:
-            _fill_from_spare(staged, live, outputs, to_write, spare)
+            _fill_from_spare(staged, live, outputs, to_write, state, spare)
+        replaced = None
+        if live_exists and state.pages:
+            replaced = {path: page[1] for path, page in state.pages.items()
+                        if path not in missing}
         return SiteChange(
             slug, staged, new_state, sorted(to_write), removed, unchanged,
-            replaced=sorted(state.pages) if live_exists and state.pages else None,
+            replaced=replaced,
         )
 
-    def _take_spare(self, slug: str, staged: Path) -> set[str] | None:
-        """Move the site's spare to `staged`; its file list, or None if unusable."""
+    def _take_spare(self, slug: str, staged: Path) -> dict[str, str] | None:
+        """Move the site's spare to `staged`; its files' hashes, or None if unusable."""
         spare = self.root / SPARE_DIR / slug
         manifest = spare.with_name(f"{slug}.json")
         if not spare.is_dir():
             manifest.unlink(missing_ok=True)
             return None
         try:
-            paths = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
-            files = {str(p) for p in paths}
+            files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+            if not isinstance(files, dict):
+                raise TypeError("files")
         except (OSError, ValueError, KeyError, TypeError):
             retire(spare, self.root / RETIRED_DIR)
             manifest.unlink(missing_ok=True)
@@ -263,7 +279,22 @@ class OutputTree:
         # trusted again (an interrupted build leaves it in .staging, wiped later).
         manifest.unlink()
         os.rename(spare, staged)
-        return files
+        return {str(k): str(v) for k, v in files.items()}
+
+    def prepare(self, change: SiteChange) -> SiteChange:
+        """Write the site's new state (and the spare's manifest) beside the staged
+        site, so that committing is renames only. Called in the build workers."""
+        if not (change.changed or change.state_changed):
+            return change
+        staging = self.root / STAGING_DIR
+        staging.mkdir(parents=True, exist_ok=True)
+        (staging / f"{change.slug}.state.json").write_text(
+            change.state.dumps(), encoding="utf-8")
+        if change.changed and change.replaced is not None:
+            (staging / f"{change.slug}.spare.json").write_text(
+                json.dumps({"files": change.replaced}, separators=(",", ":")),
+                encoding="utf-8")
+        return change
 
     def save_state_only(self, change: SiteChange) -> None:
         """Record new fingerprints when pages re-rendered to identical bytes."""
@@ -281,7 +312,7 @@ class OutputTree:
             os.rename(change.staged, live)
         self._write_state(change.slug, change.state)
 
-    def _keep_spare(self, slug: str, old: Path, files: list[str] | None) -> None:
+    def _keep_spare(self, slug: str, old: Path, files: dict[str, str] | None) -> None:
         """Keep a replaced version as the next build's spare (see module doc)."""
         if files is None:
             retire(old, self.root / RETIRED_DIR)
@@ -292,8 +323,13 @@ class OutputTree:
             retire(spare, self.root / RETIRED_DIR)
         os.rename(old, spare)
         manifest = spare.with_name(f"{slug}.json")
+        prepared = self.root / STAGING_DIR / f"{slug}.spare.json"
+        if prepared.is_file():
+            os.replace(prepared, manifest)
+            return
         tmp = manifest.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"paths": files}), encoding="utf-8")
+        tmp.write_text(json.dumps({"files": files}, separators=(",", ":")),
+                       encoding="utf-8")
         os.replace(tmp, manifest)
 
     def discard(self, changes: list[SiteChange]) -> None:
@@ -308,6 +344,10 @@ class OutputTree:
     def _write_state(self, slug: str, state: SiteState) -> None:
         path = self.state_path(slug)
         path.parent.mkdir(parents=True, exist_ok=True)
+        prepared = self.root / STAGING_DIR / f"{slug}.state.json"
+        if prepared.is_file():  # written by the worker (see prepare)
+            os.replace(prepared, path)
+            return
         tmp = path.with_suffix(".tmp")
         tmp.write_text(state.dumps(), encoding="utf-8")
         os.replace(tmp, path)
@@ -368,35 +408,34 @@ def _fill_fresh(staged: Path, live: Path | None, outputs: dict[str, Output],
             _write(target, data)
 
 
-def _same_inode(a: str, b: str) -> bool:
-    try:
-        return os.path.samestat(os.stat(a), os.stat(b))
-    except FileNotFoundError:
-        return False
-
-
 def _fill_from_spare(staged: Path, live: Path, outputs: dict[str, Output],
-                     to_write: dict[str, bytes | Link], spare_files: set[str]) -> None:
+                     to_write: dict[str, bytes | Link], state: SiteState,
+                     spare_files: dict[str, str]) -> None:
     """Bring a spare (an older version) up to the new version in place.
 
-    A kept file is right when it is the live file's inode (files are never
-    changed in place, so one inode is one content); anything else is relinked.
-    Paths are plain strings here: this loop runs for every file of every site.
+    The manifest says what each spare file holds (its content hash, or for a
+    store file its inode); a file whose hash equals the new version's is left
+    alone, any other is linked to the live file or the store, or written. The
+    spare is trusted like the state files: only the build changes it, and a
+    spare it was changing when it stopped has no manifest and is thrown away.
+    Paths are plain strings: this loop runs for every file of every site.
     """
     staged_dir, live_dir = f"{staged}/", f"{live}/"
+    pages = state.pages
     for path in outputs:
         target = staged_dir + path
         data = to_write.get(path)
-        if data is None:
-            source = live_dir + path
+        if data is None:  # the live file stays
+            if spare_files.get(path) == pages[path][1]:
+                continue
+            _link(Path(live_dir + path), Path(target))
         elif isinstance(data, Link):
-            source = str(data.source)
+            if spare_files.get(path) == data.digest:
+                continue
+            _link(data.source, Path(target))
         else:
             _write(Path(target), data)
-            continue
-        if not _same_inode(source, target):
-            _link(Path(source), Path(target))
-    for path in sorted(spare_files - set(outputs), reverse=True):
+    for path in sorted(spare_files.keys() - outputs.keys(), reverse=True):
         target = staged / path
         target.unlink(missing_ok=True)
         parent = target.parent

@@ -10,7 +10,7 @@ rendered.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -18,6 +18,7 @@ from typing import Any
 
 from feedgenerator import Atom1Feed
 
+from exports import ExportPiece, SiteExport, site_exports
 from samenloket.model import Catalogue, GemeenteProfile, LifeEvent, NewsItem
 from samenloket.resolve import (
     LIFE_EVENT_PATH,
@@ -63,6 +64,11 @@ class SiteInfo:
     theme_name: str
     logo: str | None = None
     pages: list[str] = field(default_factory=list)
+    # For incremental exports (set by the builder): each offered product's piece
+    # key, and the previous export files with their pieces (see exports.pieces).
+    export_keys: Callable[[], Mapping[str, str]] | None = None
+    export_previous: Callable[[], Mapping[str, tuple[bytes, Sequence[ExportPiece]]]] \
+        | None = None
 
     @cached_property
     def gemeente(self):  # noqa: ANN201 - Gemeente
@@ -127,11 +133,15 @@ class SiteInfo:
         return [self.products_by_slug[s] for s in slugs if s in self.products_by_slug]
 
     @cached_property
-    def export_files(self) -> dict[str, bytes]:
-        """The SC feed and open data of this gemeente, made (and validated) once."""
-        from exports import site_files
+    def exports(self) -> dict[str, SiteExport]:
+        """The SC feed and open data of this gemeente, made (and validated) once.
 
-        return site_files(self.catalogue, self.cbs_code)
+        With keys and previous files, only the pieces of products whose inputs
+        changed are rendered and validated again; the rest are reused.
+        """
+        keys = self.export_keys() if self.export_keys else {}
+        previous = self.export_previous() if self.export_previous else None
+        return site_exports(self.catalogue, self.cbs_code, keys, previous)
 
     def events_with(self, slug: str, index: DependencyIndex) -> list[LifeEvent]:
         return [
@@ -403,7 +413,7 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
 
 
 def _export(site: SiteInfo, path: str) -> bytes:
-    return site.export_files[path]
+    return site.exports[path].data
 
 
 def news_feed(site: SiteInfo) -> bytes:

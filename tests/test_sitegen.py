@@ -167,6 +167,23 @@ def test_one_edit_rewrites_only_affected_files(content: Path, built: Path) -> No
     state = {p for p in changed if p.startswith(".state/")}
     assert changed - state == expected
     assert summary.pages_written == len(expected)
+    # in the feeds, only the edited product's entry was made again (per file)
+    assert summary.export_pieces_rendered == 3 * 2
+
+
+def test_upl_label_change_reaches_the_feeds(content: Path, built: Path) -> None:
+    """A refreshed UPL list with a new label changes the SC feeds that use it."""
+    upl = content / "reference/upl.csv"
+    text = upl.read_text(encoding="utf-8")
+    catalogue = load_catalogue(content, themes_dir=THEMES)
+    uri = catalogue.products["grofvuil-ophalen"].upl[0]
+    old = catalogue.upl[uri].label
+    assert text.count(old) >= 1
+    upl.write_text(text.replace(old, old + " (nieuw)"), encoding="utf-8")
+    summary = build(content, built)
+    feed = (built / "zwolle/sc/producten.xml").read_text(encoding="utf-8")
+    assert f"{old} (nieuw)" in feed
+    assert summary.export_pieces_rendered >= 3
 
 
 def test_local_edit_touches_only_that_gemeente(content: Path, built: Path) -> None:
@@ -235,3 +252,27 @@ def test_interrupted_staging_is_discarded(content: Path, built: Path) -> None:
     build(content, built)
     assert not (built / ".staging").exists()
     assert "half" not in (built / "zwolle/index.html").read_text()
+
+
+def test_export_digest_follows_frame_keys_and_lengths() -> None:
+    """The cheap digest of an export file changes with every byte outside the
+    pieces and with every piece's key or length; without keys it is the hash."""
+    from exports import ExportPiece, SiteExport
+    from sitegen.build import export_digest
+    from sitegen.output import content_hash
+
+    def export(data: bytes, *pieces: tuple[str, str, int, int]) -> SiteExport:
+        return SiteExport(data, tuple(ExportPiece(*p) for p in pieces), 0)
+
+    base = export(b"[AAA,BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7))
+    same = export(b"[AAA,BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7))
+    assert export_digest(base) == export_digest(same)
+    others = [
+        export(b"{AAA,BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7)),  # frame
+        export(b"[AAA;BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7)),  # separator
+        export(b"[AAA,BB]", ("a", "k9", 1, 4), ("b", "k2", 5, 7)),  # key
+        export(b"[AAAA,BB]", ("a", "k1", 1, 5), ("b", "k2", 6, 8)),  # length
+    ]
+    assert len({export_digest(e) for e in [base, *others]}) == 5
+    unkeyed = export(b"[AAA,BB]", ("a", "", 1, 4), ("b", "k2", 5, 7))
+    assert export_digest(unkeyed) == content_hash(b"[AAA,BB]")

@@ -95,3 +95,33 @@ def test_missing_index_is_restored(site: tuple[Path, Path]) -> None:
     summary = build(content, out, jobs=1)
     assert summary.search is not None and summary.search.sites_linked == 1
     assert (out / "zwolle" / SEARCH_DIR / "lokaal" / "pagefind-entry.json").is_file()
+
+
+def test_national_records_cache_matches_fresh_rendering(tmp_path: Path) -> None:
+    """Cached national records are exactly what rendering them afresh gives, also
+    after a product title changes (life events show product titles)."""
+    from support import FIXTURE_CONTENT, THEMES
+
+    from samenloket.loader import load_catalogue
+    from sitegen.search import (
+        SearchStore,
+        _cached_national_records,
+        _save_record_cache,
+        national_records,
+    )
+
+    catalogue = load_catalogue(FIXTURE_CONTENT, themes_dir=THEMES)
+    store = SearchStore(tmp_path)
+    first, cache = _cached_national_records(catalogue, store)
+    assert first == national_records(catalogue)
+    _save_record_cache(store, {key: "fout" for key in cache})
+    poisoned, _ = _cached_national_records(catalogue, store)
+    assert {r.html for r in poisoned} == {"fout"}  # proves the cache is read
+    _save_record_cache(store, cache)
+    assert _cached_national_records(catalogue, store)[0] == first
+    slug = next(iter(catalogue.products))
+    product = catalogue.products[slug].model_copy(update={"title": "Nieuwe titel"})
+    edited = catalogue.model_copy(
+        update={"products": {**catalogue.products, slug: product}})
+    again, _ = _cached_national_records(edited, store)
+    assert again == national_records(edited) and again != first
