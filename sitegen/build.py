@@ -3,8 +3,10 @@
 The catalogue is loaded and every national text rendered once in the parent
 process; worker processes (forked, so they share that work) each stage whole
 sites. A page is only rendered when its dependency fingerprint changed, and only
-written when its bytes changed. Nothing goes live until every site has staged
-without error; then each changed site is swapped in with one rename.
+written when its bytes changed; in the SC feed and open data only the entries of
+products whose inputs changed are made again (exports.pieces). A site's search
+index files are staged with its pages. Nothing goes live until every site has
+staged without error; then each changed site is swapped in with one rename.
 """
 
 from __future__ import annotations
