@@ -387,15 +387,22 @@ def _add_search(result: SiteResult, site: SiteInfo, state: Any,
     previous_local = previous[1] if isinstance(previous, list) and previous else None
     search = site_search(site.catalogue, site.cbs_code, _JOB["tree"].root, national,
                          digests, page_html, previous_local)
+    keys = [search.national_key, search.local_key]
     # A bundle's files are checked on disk through its entry file only: every
     # other file of it was staged in the same swap.
-    present = {entry: isfile(live_dir + entry) for entry in search.entries}
-    for path, link in search.files.items():
-        fingerprints[path] = link.digest
-        old = state.pages.get(path)
-        unchanged = old == (link.digest, link.digest) and all(present.values())
-        outputs[path] = None if unchanged else link
-    extra["search"] = [search.national_key, search.local_key]
+    present = all(isfile(live_dir + entry) for entry in search.entries)
+    if present and previous == keys and not search.local_built:
+        for path, page in state.pages.items():  # the same bundles as now live
+            if _is_search(path):
+                fingerprints[path] = page[0]
+                outputs[path] = None
+    else:
+        for path, link in search.links().items():
+            fingerprints[path] = link.digest
+            old = state.pages.get(path)
+            unchanged = old == (link.digest, link.digest) and present
+            outputs[path] = None if unchanged else link
+    extra["search"] = keys
     result.local_key = search.local_key
     result.local_built = search.local_built
     result.local_pages = search.local_pages

@@ -576,6 +576,18 @@ class SiteSearch:
     local_key: str
     local_built: bool = False
     local_pages: int = 0
+    local_path: Path | None = None
+    national_path: Path | None = None
+
+    def links(self) -> dict[str, Link]:
+        """Every file of both bundles, as paths in the site (stats each bundle once)."""
+        if not self.files:
+            for prefix, bundle in ((NATIONAL, self.national_path),
+                                   (LOCAL, self.local_path)):
+                assert bundle is not None
+                for name, link in bundle_links(bundle):
+                    self.files[f"{SEARCH_DIR}/{prefix}/{name}"] = link
+        return self.files
 
     @property
     def entries(self) -> list[str]:
@@ -591,30 +603,32 @@ def site_search(catalogue: Catalogue, cbs: str, output_dir: Path,
 
     `page_digests` are the content hashes of the site's new pages (the local key
     is made of them, so nothing is read unless the local bundle must be built);
-    `page_html` gives a page's HTML when it must.
+    `page_html` gives a page's HTML when it must. The gemeente's own product
+    texts enter the key as the values their records are made of (rendering
+    their Markdown on every build would cost more).
     """
     store = SearchStore(output_dir)
     slug = catalogue.gemeenten[cbs].slug
     version = _code_version()
     rendered = [(p, page_digests[p]) for p in local_page_paths(catalogue, cbs)
                 if p in page_digests]
-    products = [local_product_record(r).html for r in local_products(catalogue, cbs)]
+    own = local_products(catalogue, cbs)
+    products = [[r.slug, r.title, r.summary, list(r.product.synonyms),
+                 dict(r.sections), r.local_text] for r in own]
     local_key = _key(version, rendered, products)
     local = store.local(slug, local_key)
-    result = SiteSearch({}, national.key, local_key)
+    result = SiteSearch({}, national.key, local_key, local_path=local,
+                        national_path=national.path)
     if not (local / _ENTRY).is_file():
         records = [Record(_page_url(path), html) for path, _ in rendered
                    if (html := page_html(path)) is not None]
-        records += [local_product_record(r) for r in local_products(catalogue, cbs)]
+        records += [local_product_record(r) for r in own]
         reuse = store.local(slug, previous_local) if previous_local else None
         result.local_pages = _build_one_bundle(
             records, local,
             {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)},
             reuse=reuse)
         result.local_built = True
-    for prefix, bundle in ((NATIONAL, national.path), (LOCAL, local)):
-        for name, link in bundle_links(bundle):
-            result.files[f"{SEARCH_DIR}/{prefix}/{name}"] = link
     return result
 
 
