@@ -85,7 +85,6 @@ class SearchSummary:
     local_pages: int = 0
     sites_linked: int = 0
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
 
     def format(self) -> str:
         national = (f"landelijke index opnieuw ({self.national_pages} pagina's)"
