@@ -297,11 +297,13 @@ def stage_site(cbs: str) -> SiteResult:
     if "exports" in site.__dict__:
         result.export_pieces = sum(e.rendered for e in site.exports.values())
     extra: dict[str, object] = {"exports": export_pieces(site, state, outputs)}
+    # Content hashes made once: stage() uses them instead of hashing again.
+    digests = ({path: export_digest(e) for path, e in site.exports.items()}
+               if "exports" in site.__dict__ else {})
     national: NationalBundle | None = _JOB.get("national")
     if national is not None:
-        _add_search(result, site, state, national, outputs, fingerprints, extra)
-    digests = ({path: export_digest(e) for path, e in site.exports.items()}
-               if "exports" in site.__dict__ else None)
+        _add_search(result, site, state, national, outputs, fingerprints, extra,
+                    digests)
     result.change = tree.prepare(
         tree.stage(slug, state, outputs, fingerprints, extra, digests))
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
@@ -361,7 +363,8 @@ def export_pieces(
 
 def _add_search(result: SiteResult, site: SiteInfo, state: Any,
                 national: NationalBundle, outputs: dict[str, Output],
-                fingerprints: dict[str, str], extra: dict[str, object]) -> None:
+                fingerprints: dict[str, str], extra: dict[str, object],
+                digests: dict[str, str]) -> None:
     """Add the site's `zoekindex/` files (links into the store) to its outputs."""
     started = time.monotonic()
     live = _JOB["tree"].live(site.slug)
@@ -370,7 +373,8 @@ def _add_search(result: SiteResult, site: SiteInfo, state: Any,
     def digest(path: str) -> str | None:
         data = outputs.get(path)
         if isinstance(data, bytes):
-            return content_hash(data)
+            digests[path] = digests.get(path) or content_hash(data)
+            return digests[path]
         old = state.pages.get(path)
         return old[1] if old is not None and path in outputs else None
 
@@ -382,11 +386,11 @@ def _add_search(result: SiteResult, site: SiteInfo, state: Any,
         return page.read_text(encoding="utf-8") if page.is_file() else None
 
     local_paths = [p for p in outputs if p in LOCAL_PAGES or p.startswith("nieuws/")]
-    digests = {p: d for p in local_paths if (d := digest(p)) is not None}
+    local_digests = {p: d for p in local_paths if (d := digest(p)) is not None}
     previous = state.extra.get("search")
     previous_local = previous[1] if isinstance(previous, list) and previous else None
     search = site_search(site.catalogue, site.cbs_code, _JOB["tree"].root, national,
-                         digests, page_html, previous_local)
+                         local_digests, page_html, previous_local)
     keys = [search.national_key, search.local_key]
     # A bundle's files are checked on disk through its entry file only: every
     # other file of it was staged in the same swap.
