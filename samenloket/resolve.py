@@ -85,7 +85,9 @@ def profile_for(catalogue: Catalogue, cbs_code: str) -> GemeenteProfile:
 @lru_cache(maxsize=4096)
 def _empty_profile(cbs_code: str, theme: str) -> GemeenteProfile:
     # Profiles are immutable, so one empty profile per gemeente can be shared.
-    return GemeenteProfile(cbs_code=cbs_code, theme=theme)
+    # Not validated: the code comes from the reference list, or is the
+    # placeholder of samenloket.stamp.
+    return GemeenteProfile.model_construct(cbs_code=cbs_code, theme=theme)
 
 
 def site_url(catalogue: Catalogue, cbs_code: str) -> str:

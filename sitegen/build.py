@@ -30,6 +30,7 @@ import jinja2
 from exports import ExportPiece, SiteExport
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
+from samenloket.stamp import identity_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys
@@ -55,6 +56,7 @@ from .search import (
     record_search,
     site_search,
 )
+from .shapes import SiteShape, plan_shapes
 from .site import PageSpec, SiteInfo, site_pages
 from .themes import Theme, ThemeError, load_theme
 
@@ -87,6 +89,9 @@ class BuildOptions:
     progress: bool = False
     jinja_environment: dict[str, Any] = field(default_factory=dict)
     search: bool = True  # build the Pagefind indexes (sitegen/search.py)
+    # Render sites that differ only in the gemeente's identity once and fill them
+    # in (sitegen/shapes.py); False renders every site in full (the same bytes).
+    shapes: bool = True
 
 
 @dataclass
@@ -95,6 +100,7 @@ class BuildSummary:
     sites_changed: int = 0
     pages: int = 0
     pages_rendered: int = 0
+    pages_stamped: int = 0  # of pages_rendered: filled in from a shape (shapes.py)
     pages_written: int = 0
     pages_removed: int = 0
     export_pieces_rendered: int = 0  # product entries of SC feeds and open data
@@ -112,7 +118,9 @@ class BuildSummary:
             f"bestanden: {self.pages_written} geschreven, {self.pages_unchanged} "
             f"ongewijzigd, {self.pages_removed} verwijderd; "
             f"{self.pages_rendered} pagina's opnieuw gemaakt "
-            f"({self.export_pieces_rendered} productstukken in SC-feeds en open data); "
+            f"({self.pages_stamped} ingevuld vanuit een gedeelde vorm, "
+            f"{self.export_pieces_rendered} productstukken in SC-feeds en open data "
+            "opnieuw opgemaakt); "
             f"{self.seconds:.1f} s"
             + (f"\n{self.search.format()}" if self.search else "")
         )
@@ -237,6 +245,7 @@ class SiteResult:
     rendered: int
     budget: list[str] = field(default_factory=list)  # weight limits broken
     export_pieces: int = 0  # product pieces of the exports rendered (not reused)
+    stamped: int = 0  # of the rendered pages, those filled in from a shared shape
     local_key: str | None = None  # the site's local search bundle (None: no search)
     local_built: bool = False
     local_pages: int = 0
@@ -274,6 +283,8 @@ def stage_site(cbs: str) -> SiteResult:
     live_dir = f"{live}/"  # plain strings: these checks run for every file
     site.export_keys = lambda: export_keys(index, cbs)
     site.export_previous = lambda: previous_exports(state, live)
+    shape, values = _shape_of(site)
+    stamped_before = shape.stamped if shape is not None else 0
     outputs: dict[str, Output] = {}
     fingerprints: dict[str, str] = {}
     rendered = 0
@@ -286,7 +297,8 @@ def stage_site(cbs: str) -> SiteResult:
             outputs[spec.path] = None
             continue
         env = env or renderer.env(theme)
-        outputs[spec.path] = _render(spec, env, site)
+        outputs[spec.path] = (_render(spec, env, site) if shape is None
+                              else shape.page(spec, env, site, values))
         rendered += 1
     for path, data in statics.items():
         digest = fingerprints[path] = hashes[path]
@@ -294,6 +306,8 @@ def stage_site(cbs: str) -> SiteResult:
         unchanged = old is not None and old == (digest, digest)
         outputs[path] = None if unchanged and isfile(live_dir + path) else data
     result = SiteResult(SiteChange(slug, None, state, [], [], 0), 0, rendered)
+    if shape is not None:
+        result.stamped = shape.stamped - stamped_before
     if "exports" in site.__dict__:
         result.export_pieces = sum(e.rendered for e in site.exports.values())
     extra: dict[str, object] = {"exports": export_pieces(site, state, outputs)}
@@ -309,6 +323,24 @@ def stage_site(cbs: str) -> SiteResult:
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
     result.budget = budget_errors([result.change])  # front-end budget (budget.py)
     return result
+
+
+def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
+    """The site's shape in this worker (made on first use) and its identity values.
+
+    (None, ()) for a site that shares its shape with no other: rendered in full.
+    """
+    key = _JOB["shapes"].get(site.cbs_code)
+    values = identity_values(site.gemeente) if key is not None else None
+    if key is None or values is None:
+        return None, ()
+    cache: dict[str, SiteShape] = _JOB["shape_cache"]
+    shape = cache.get(key)
+    if shape is None:
+        shape = cache[key] = SiteShape(site.catalogue, site.cbs_code, site.theme_name,
+                                       site.logo, _JOB["index"].code_version, _render)
+    site.shape = shape
+    return shape, values
 
 
 def previous_exports(
@@ -495,6 +527,8 @@ def build_sites(
         themes_dir=options.themes_dir,
         index=DependencyIndex(catalogue, code_version(options.themes_dir)),
         renderer=Renderer(catalogue, options.jinja_environment),
+        shapes=plan_shapes(catalogue, codes) if options.shapes else {},
+        shape_cache={},  # per process: each forked worker fills its own
     )
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
     results: list[SiteResult] = []
@@ -531,6 +565,7 @@ def build_sites(
         change = result.change
         summary.pages += result.files
         summary.pages_rendered += result.rendered
+        summary.pages_stamped += result.stamped
         summary.export_pieces_rendered += result.export_pieces
         if change.changed:
             summary.sites_changed += 1

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedgenerator import Atom1Feed
 
@@ -38,6 +38,9 @@ from .deps import (
     site_wide_tokens,
 )
 from .hosting import hosting_pages
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .shapes import SiteShape
 
 # Where to find any gemeente's contact details when the catalogue has none.
 ORGANISATIONS_REGISTER = "https://organisaties.overheid.nl/Gemeenten/"
@@ -69,6 +72,9 @@ class SiteInfo:
     export_keys: Callable[[], Mapping[str, str]] | None = None
     export_previous: Callable[[], Mapping[str, tuple[bytes, Sequence[ExportPiece]]]] \
         | None = None
+    # Set by the builder when this site shares its shape with others: its
+    # exports are then filled in from the shape's (sitegen.shapes).
+    shape: SiteShape | None = None
 
     @cached_property
     def gemeente(self):  # noqa: ANN201 - Gemeente
@@ -137,11 +143,18 @@ class SiteInfo:
         """The SC feed and open data of this gemeente, made (and validated) once.
 
         With keys and previous files, only the pieces of products whose inputs
-        changed are rendered and validated again; the rest are reused.
+        changed are rendered and validated again; the rest are reused. A site
+        that shares its shape gets them filled in from the shape's instead.
         """
         keys = self.export_keys() if self.export_keys else {}
-        previous = self.export_previous() if self.export_previous else None
-        return site_exports(self.catalogue, self.cbs_code, keys, previous)
+
+        def rendered() -> dict[str, SiteExport]:
+            previous = self.export_previous() if self.export_previous else None
+            return site_exports(self.catalogue, self.cbs_code, keys, previous)
+
+        if self.shape is not None:
+            return self.shape.exports(self, keys, rendered)
+        return rendered()
 
     def events_with(self, slug: str, index: DependencyIndex) -> list[LifeEvent]:
         return [

@@ -1,0 +1,104 @@
+"""A gemeente's SC feed and open data, filled in from a placeholder gemeente's.
+
+Gemeenten without local data have feeds that differ only in their identity
+(see samenloket.stamp). `export_stamps` renders both files once for the
+placeholder gemeente of a masked catalogue, without validating them (the
+placeholder's OWMS URI is on no list); `ExportStamp.fill` gives one gemeente's
+file with the same pieces and bytes as exports.incremental.site_exports.
+
+What makes a filled feed valid: the caller compares the first filled copy with
+a real, fully validated export of the same gemeente and only fills further
+copies when they are equal, so every product piece has passed the XSD and the
+SC rules with real values. The rules whose outcome depends on the identity
+values themselves are checked per gemeente by `identity_ok`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from samenloket.model import Catalogue
+from samenloket.resolve import offered_products, site_url
+from samenloket.stamp import MASK_CBS, Stamp
+
+from .opendata import OPEN_DATA_PATH, gemeente_frame, render_product_pieces
+from .pieces import ExportPiece, SiteExport
+from .sc_feed import SC_FEED_PATH, default_modified, feed_frame, render_sc_products
+from .sc_validate import _is_https_url, _owms
+
+
+@dataclass(frozen=True)
+class ExportStamp:
+    """One export file of the placeholder gemeente: frame and product pieces."""
+
+    head: Stamp
+    pieces: tuple[tuple[str, Stamp], ...]  # (product slug, its piece) in file order
+    tail: Stamp
+    gap: bytes  # between two pieces
+
+    def fill(self, values: tuple[bytes, ...], keys: Mapping[str, str]) -> SiteExport:
+        """The file of the gemeente with these identity values; keys as given to
+        site_exports (the key of each piece, for the next incremental build)."""
+        head = self.head.fill(values)
+        chunks = [head]
+        pieces = []
+        at = len(head)
+        for number, (slug, stamp) in enumerate(self.pieces):
+            if number:
+                chunks.append(self.gap)
+                at += len(self.gap)
+            data = stamp.fill(values)
+            pieces.append(ExportPiece(slug, keys.get(slug, ""), at, at + len(data)))
+            chunks.append(data)
+            at += len(data)
+        chunks.append(self.tail.fill(values))
+        return SiteExport(b"".join(chunks), tuple(pieces), 0)
+
+
+def _stamps(*parts: bytes) -> list[Stamp] | None:
+    stamps = [Stamp.parse(part) for part in parts]
+    return None if any(s is None for s in stamps) else stamps  # type: ignore[misc]
+
+
+def export_stamps(
+    masked: Catalogue, modified: date | None = None
+) -> dict[str, ExportStamp] | None:
+    """Both export files of the placeholder gemeente (MASK_CBS) of a masked
+    catalogue, keyed by path in the site; None if they cannot be stamped (no
+    products: an empty feed is validated whole, per gemeente)."""
+    products = offered_products(masked, MASK_CBS)
+    if not products:
+        return None
+    base_url = site_url(masked, MASK_CBS)
+    when = (modified or default_modified(masked)).isoformat()
+    _, rendered = render_sc_products(masked, products, when, base_url)
+    head, tail = feed_frame()
+    sc = _stamps(head, tail, *rendered)
+    by_slug = {r.slug: r for r in products}
+    slugs = sorted(by_slug)
+    json_pieces = render_product_pieces(
+        masked, MASK_CBS, [by_slug[s] for s in slugs], by_slug.keys())
+    json_head, json_tail = gemeente_frame(masked, MASK_CBS)
+    data = _stamps(json_head, json_tail, *json_pieces)
+    if sc is None or data is None:
+        return None
+    return {
+        SC_FEED_PATH: ExportStamp(sc[0], tuple(zip([r.slug for r in products], sc[2:],
+                                                   strict=True)), sc[1], b""),
+        OPEN_DATA_PATH: ExportStamp(data[0], tuple(zip(slugs, data[2:], strict=True)),
+                                    data[1], b","),
+    }
+
+
+def identity_ok(catalogue: Catalogue, cbs_code: str) -> bool:
+    """Do this gemeente's own values pass the SC rules that look at them?
+
+    spatial, authority and creator must name an OWMS URI of a current gemeente,
+    and every dcterms:identifier (the site's address plus a product path) must
+    be an https link. False sends the gemeente down the fully validated path,
+    which reports the exact problem.
+    """
+    uri = catalogue.gemeenten[cbs_code].owms_uri.strip()
+    return uri in _owms(catalogue) and _is_https_url(site_url(catalogue, cbs_code))

@@ -1,0 +1,128 @@
+"""Render once for a placeholder gemeente, then fill in each gemeente's own values.
+
+Most gemeenten have no local data: their sites, feeds and open data differ only
+in the gemeente's identity (name, codes, OWMS URI, province, and the slug in the
+site's address). Rendering all of that 342 times repeats the same work, so a
+page is rendered once for a *placeholder* gemeente whose identity fields are
+markers (`masked_catalogue`), cut at the markers into a `Stamp`, and each
+gemeente's copy is the stamp filled with its own values.
+
+This is exact only when filling gives the bytes a real rendering gives. Two
+things make sure of that:
+
+- only values that every escaping we use leaves alone are filled in
+  (`identity_values`: letters, digits and `` .,()-_:/``; a value with a quote,
+  ampersand or anything else is never stamped, its site is rendered in full);
+- the caller compares the first stamped copy with a real rendering of the same
+  page for the same gemeente, and renders in full whenever they differ (a
+  template that upper-cases a name, an encoder that escapes non-ASCII, a
+  marker character typed into a text...). Gemeenten whose values contain
+  non-ASCII letters are grouped apart (`value_classes`), so that check also
+  covers escapes that touch only those.
+
+Templates must treat a gemeente's identity as opaque text: show it, never
+branch on it or cut it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import Catalogue, Gemeente
+
+# Every field of Gemeente is identity: what the reference list says of it.
+IDENTITY_FIELDS: tuple[str, ...] = tuple(Gemeente.model_fields)
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no text has them
+_FIRST_SLOT = 0xE100
+
+
+def marker(slot: int) -> str:
+    """The placeholder text of one identity field (its index in IDENTITY_FIELDS)."""
+    return f"{_OPEN}{chr(_FIRST_SLOT + slot)}{_CLOSE}"
+
+
+MASK_CBS = marker(IDENTITY_FIELDS.index("cbs_code"))
+_MARKER_RE = re.compile(
+    re.escape(_OPEN.encode()) + b"(\xee\x84[\x80-\xbf])" + re.escape(_CLOSE.encode())
+)
+_STRAY = (_OPEN.encode(), _CLOSE.encode())
+_SAFE_PUNCTUATION = frozenset(" .,()-_:/")
+
+
+def _safe(value: str) -> bool:
+    return all(c.isalnum() or c in _SAFE_PUNCTUATION for c in value)
+
+
+def identity_values(gemeente: Gemeente) -> tuple[bytes, ...] | None:
+    """The gemeente's identity as the bytes to fill in, or None if not stampable.
+
+    None when a value holds a character that some escaping changes (a quote in
+    's-Hertogenbosch becomes &#39; in HTML but stays in JSON): its pages are
+    rendered in full.
+    """
+    values = [getattr(gemeente, name) for name in IDENTITY_FIELDS]
+    if not all(isinstance(v, str) and _safe(v) for v in values):
+        return None
+    return tuple(v.encode("utf-8") for v in values)
+
+
+def value_classes(values: Sequence[bytes]) -> tuple[bool, ...]:
+    """Per identity field: does the value hold non-ASCII letters?
+
+    Sites are only stamped from a shape checked on a site of the same classes,
+    so an encoder that writes 'â' as '\\u00e2' is caught, not copied.
+    """
+    return tuple(not v.isascii() for v in values)
+
+
+def masked_gemeente() -> Gemeente:
+    """A gemeente whose every identity field is its marker."""
+    return Gemeente.model_construct(
+        **{name: marker(slot) for slot, name in enumerate(IDENTITY_FIELDS)}
+    )
+
+
+def masked_catalogue(catalogue: Catalogue, cbs_code: str) -> Catalogue:
+    """The catalogue plus a placeholder gemeente with cbs_code's local data.
+
+    The placeholder's code is MASK_CBS. A gemeente without a profile gets a
+    placeholder without one, so every "has it a profile?" answer is the same.
+    """
+    gemeenten = {**catalogue.gemeenten, MASK_CBS: masked_gemeente()}
+    profiles = dict(catalogue.profiles)
+    profile = catalogue.profiles.get(cbs_code)
+    if profile is not None:
+        profiles[MASK_CBS] = profile.model_copy(update={"cbs_code": MASK_CBS})
+    return catalogue.model_copy(update={"gemeenten": gemeenten, "profiles": profiles})
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Rendered bytes cut at the identity markers: segments around numbered slots."""
+
+    segments: tuple[bytes, ...]  # one more than slots
+    slots: tuple[int, ...]
+
+    @classmethod
+    def parse(cls, data: bytes) -> Stamp | None:
+        """Cut data rendered for the placeholder; None if it holds a broken marker."""
+        pieces = _MARKER_RE.split(data)
+        segments = tuple(pieces[0::2])
+        if any(stray in segment for segment in segments for stray in _STRAY):
+            return None  # a marker an encoder changed, or one typed into a text
+        slots = tuple(piece[2] - 0x80 for piece in pieces[1::2])
+        if any(slot >= len(IDENTITY_FIELDS) for slot in slots):
+            return None
+        return cls(segments, slots)
+
+    def fill(self, values: Sequence[bytes]) -> bytes:
+        """The bytes for one gemeente (values in IDENTITY_FIELDS order)."""
+        segments = self.segments
+        if not self.slots:
+            return segments[0]
+        parts = [segments[0]]
+        for slot, segment in zip(self.slots, segments[1:], strict=True):
+            parts += (values[slot], segment)
+        return b"".join(parts)

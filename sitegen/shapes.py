@@ -1,0 +1,146 @@
+"""Sites that differ only in their gemeente's identity are rendered once.
+
+Before the workers start, the build plans which sites share a *shape*
+(`plan_shapes`): the same local data (for most gemeenten: none), the same
+theme, and identity values of the same classes (samenloket.stamp). In each
+worker a shape is a `SiteShape`: the first time one of its sites needs a page,
+the page is rendered for the shape's placeholder gemeente, cut into a stamp
+and checked against that site's real rendering; from then on every site of the
+shape gets the stamp filled with its own values. The SC feed and open data are
+filled in the same way from exports.stamped, after the same check against a
+fully validated export.
+
+A page whose check fails, and every site that shares its shape with no other
+(a gemeente with its own data, or a name with a quote in it), is rendered in
+full, exactly as without shapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import jinja2
+
+from exports import SiteExport
+from exports.opendata import OPEN_DATA_PATH
+from exports.sc_feed import SC_FEED_PATH
+from exports.stamped import ExportStamp, export_stamps, identity_ok
+from samenloket.model import Catalogue
+from samenloket.resolve import profile_for
+from samenloket.stamp import (
+    MASK_CBS,
+    Stamp,
+    identity_values,
+    masked_catalogue,
+    value_classes,
+)
+
+from .deps import DependencyIndex
+from .site import PageSpec, SiteInfo, site_pages
+
+EXPORT_PATHS = frozenset({SC_FEED_PATH, OPEN_DATA_PATH})
+_UNCHECKED: Any = object()  # not rendered yet in this worker
+
+Render = Callable[[PageSpec, jinja2.Environment, SiteInfo], bytes]
+
+
+def _shape_key(catalogue: Catalogue, cbs: str, values: tuple[bytes, ...]) -> str:
+    profile = catalogue.profiles.get(cbs)
+    local = (None if profile is None
+             else profile.model_dump(mode="json", exclude={"cbs_code"}))
+    data = json.dumps([local, profile_for(catalogue, cbs).theme,
+                       value_classes(values)], sort_keys=True, default=str)
+    return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
+
+
+def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
+    """CBS code → shape key, for every site that shares its shape with another."""
+    groups: dict[str, list[str]] = {}
+    for cbs in codes:
+        values = identity_values(catalogue.gemeenten[cbs])
+        if values is not None:
+            groups.setdefault(_shape_key(catalogue, cbs, values), []).append(cbs)
+    return {cbs: key for key, members in groups.items() if len(members) > 1
+            for cbs in members}
+
+
+class SiteShape:
+    """One shape in one worker: its placeholder site and the stamps made so far.
+
+    Made from the first site of the shape that the worker builds; `render` is the
+    builder's page renderer (its errors name the real gemeente).
+    """
+
+    def __init__(self, catalogue: Catalogue, cbs: str, theme_name: str,
+                 logo: str | None, code_version: str, render: Render):
+        self.catalogue = masked_catalogue(catalogue, cbs)
+        self.site = SiteInfo(self.catalogue, MASK_CBS, theme_name, logo=logo)
+        self._index = DependencyIndex(self.catalogue, code_version)
+        self._render = render
+        self._specs: dict[str, PageSpec] | None = None
+        self._pages: dict[str, Stamp | None] = {}
+        self._exports: dict[str, ExportStamp] | None = _UNCHECKED
+        self.stamped = 0  # pages filled in from a stamp (for the summary)
+
+    def _spec(self, path: str) -> PageSpec | None:
+        if self._specs is None:
+            self._specs = {s.path: s for s in site_pages(self.site, self._index)}
+        return self._specs.get(path)
+
+    def page(self, spec: PageSpec, env: jinja2.Environment, site: SiteInfo,
+             values: tuple[bytes, ...]) -> bytes:
+        """The page for `site`: filled in from the stamp, or rendered."""
+        if spec.path in EXPORT_PATHS:  # site.exports fills them (see exports())
+            return self._render(spec, env, site)
+        stamp = self._pages.get(spec.path, _UNCHECKED)
+        if stamp is _UNCHECKED:
+            real = self._render(spec, env, site)
+            self._pages[spec.path] = self._checked_stamp(spec.path, env, real, values)
+            return real
+        if stamp is None:
+            return self._render(spec, env, site)
+        self.stamped += 1
+        return stamp.fill(values)
+
+    def _checked_stamp(self, path: str, env: jinja2.Environment, real: bytes,
+                       values: tuple[bytes, ...]) -> Stamp | None:
+        """The placeholder's page as a stamp, if filling it gives `real` exactly."""
+        spec = self._spec(path)
+        if spec is None:
+            return None
+        try:
+            stamp = Stamp.parse(self._render(spec, env, self.site))
+        except Exception:  # the real rendering worked: render this page in full
+            return None
+        return stamp if stamp is not None and stamp.fill(values) == real else None
+
+    def exports(self, site: SiteInfo, keys: Mapping[str, str],
+                rendered: Callable[[], dict[str, SiteExport]],
+                ) -> dict[str, SiteExport]:
+        """The site's SC feed and open data, filled in once checked (see module)."""
+        values = identity_values(site.gemeente)
+        if self._exports is _UNCHECKED or values is None:
+            real = rendered()
+            if self._exports is _UNCHECKED and values is not None:
+                self._exports = self._checked_exports(real, keys, values)
+            return real
+        if self._exports is None or not identity_ok(site.catalogue, site.cbs_code):
+            return rendered()
+        return {path: stamp.fill(values, keys) for path, stamp in self._exports.items()}
+
+    def _checked_exports(self, real: dict[str, SiteExport], keys: Mapping[str, str],
+                         values: tuple[bytes, ...]) -> dict[str, ExportStamp] | None:
+        try:
+            stamps = export_stamps(self.catalogue)
+        except Exception:  # the real export worked: keep making them in full
+            return None
+        if stamps is None or stamps.keys() != real.keys():
+            return None
+        for path, stamp in stamps.items():
+            filled = stamp.fill(values, keys)
+            if (filled.data, filled.pieces) != (real[path].data, real[path].pieces):
+                return None
+        return stamps

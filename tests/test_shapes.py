@@ -1,0 +1,129 @@
+"""Sites rendered once per shape and filled in per gemeente are the sites a full
+rendering gives, byte for byte, and a template that treats a name as more than
+text cannot make them differ."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from support import REPO, THEMES, output_files
+
+from exports import validate_feed
+from samenloket.loader import load_catalogue
+from samenloket.model import Catalogue
+from samenloket.stamp import (
+    MASK_CBS,
+    Stamp,
+    identity_values,
+    marker,
+    masked_catalogue,
+    value_classes,
+)
+from sitegen.build import BuildOptions, BuildSummary, build_sites
+from sitegen.shapes import plan_shapes
+
+# Pilots with their own data, Frisian names and provinces (non-ASCII), names
+# with a quote (never stamped) and enough plain ones to share shapes.
+SAMPLE = ["utrecht", "zwolle", "schiermonnikoog", "aalsmeer", "aa-en-hunze",
+          "alkmaar", "almere", "ameland", "achtkarspelen", "sudwest-fryslan",
+          "noardeast-fryslan", "den-haag", "s-hertogenbosch", "zeist"]
+
+
+@pytest.fixture(scope="module")
+def real() -> Catalogue:
+    return load_catalogue(REPO / "content", themes_dir=THEMES)
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every published file (not the build's own folders) with a hash of its bytes."""
+    return {
+        str(p.relative_to(root)): hashlib.blake2b(p.read_bytes()).hexdigest()
+        for p in output_files(root)
+        if not p.relative_to(root).parts[0].startswith(".")
+    }
+
+
+def build(catalogue: Catalogue, out: Path, themes: Path = THEMES,
+          **options: object) -> BuildSummary:
+    return build_sites(catalogue, BuildOptions(
+        themes_dir=themes, output_dir=out, jobs=2, search=False,
+        gemeenten=SAMPLE, **options))
+
+
+def test_stamp_fills_every_slot_and_refuses_broken_markers() -> None:
+    """A stamp gives back the rendering with each gemeente's own values."""
+    name, cbs = marker(2), marker(0)
+    stamp = Stamp.parse(f"<p>{name} ({cbs}), {name}</p>".encode())
+    assert stamp is not None
+    values = [b"x"] * 9
+    values[0], values[2] = b"GM0344", "Súdwest".encode()
+    assert stamp.fill(values) == "<p>Súdwest (GM0344), Súdwest</p>".encode()
+    assert Stamp.parse(b"no markers").fill(values) == b"no markers"  # type: ignore[union-attr]
+    # An encoder that escaped a marker, or a marker character typed into a text:
+    assert Stamp.parse(b"\\ue000\xee\x84\x82\xee\x80\x81") is None
+    assert Stamp.parse(name.encode()[:-3] + b"!") is None
+    assert Stamp.parse("\ue000 typed".encode()) is None
+
+
+def test_only_escape_proof_identities_are_stamped(real: Catalogue) -> None:
+    """A quote or ampersand changes under HTML escaping: such a site is rendered."""
+    by_slug = {g.slug: g for g in real.gemeenten.values()}
+    assert identity_values(by_slug["s-hertogenbosch"]) is None
+    values = identity_values(by_slug["sudwest-fryslan"])
+    assert values is not None and any(value_classes(values))
+    assert not any(value_classes(identity_values(by_slug["aalsmeer"])))  # type: ignore[arg-type]
+
+
+def test_shapes_group_sites_without_own_data(real: Catalogue) -> None:
+    """Gemeenten with their own data, or a quote in their name, share no shape."""
+    codes = {g.slug: c for c, g in real.gemeenten.items()}
+    plan = plan_shapes(real, [codes[s] for s in SAMPLE])
+    shaped = {real.gemeenten[c].slug for c in plan}
+    assert {"utrecht", "zwolle", "schiermonnikoog", "den-haag",
+            "s-hertogenbosch"}.isdisjoint(shaped)
+    assert plan[codes["aalsmeer"]] == plan[codes["zeist"]]
+    assert plan[codes["sudwest-fryslan"]] != plan[codes["aalsmeer"]]
+    masked = masked_catalogue(real, codes["zwolle"])
+    assert masked.profiles[MASK_CBS].news == real.profiles[codes["zwolle"]].news
+
+
+def test_filled_sites_equal_fully_rendered_sites(real: Catalogue,
+                                                 tmp_path: Path) -> None:
+    """Every file of every sample site, feeds included, is the same either way."""
+    summary = build(real, tmp_path / "shapes")
+    assert summary.pages_stamped > 0
+    full = build(real, tmp_path / "full", shapes=False)
+    assert full.pages_stamped == 0
+    assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
+
+
+def test_filled_feeds_pass_the_full_validation(real: Catalogue, tmp_path: Path) -> None:
+    """A feed filled in from a shape is valid SC 4.0 for its own gemeente."""
+    out = tmp_path / "public"
+    build(real, out)
+    for slug in ("aalsmeer", "zeist", "sudwest-fryslan", "noardeast-fryslan"):
+        feed = (out / slug / "sc" / "producten.xml").read_bytes()
+        assert validate_feed(feed, real) == []
+        assert real.gemeenten[next(c for c, g in real.gemeenten.items()
+                                   if g.slug == slug)].owms_uri.encode() in feed
+
+
+def test_a_template_that_changes_a_name_is_rendered_in_full(
+        real: Catalogue, tmp_path: Path) -> None:
+    """The first filled copy is checked against a real rendering: a theme whose
+    template upper-cases the name gets correct pages, not copied placeholders."""
+    themes = tmp_path / "themes"
+    shutil.copytree(THEMES, themes)
+    template = themes / "base" / "templates" / "contact.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block content %}",
+                                     "{% block content %}<p>{{ site.name|upper }}</p>",
+                                     1), encoding="utf-8")
+    build(real, tmp_path / "shapes", themes)
+    build(real, tmp_path / "full", themes, shapes=False)
+    assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
+    page = (tmp_path / "shapes" / "zeist" / "contact" / "index.html").read_text()
+    assert "<p>ZEIST</p>" in page
