@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -43,9 +43,9 @@ GZIP_LEVEL = 6
 _PRECOMPRESSED = (".woff2", ".woff", ".png", ".jpg", ".jpeg", ".webp", ".avif",
                   ".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
 _PRODUCT_PAGE = re.compile(r"^producten/[^/]+/index\.html$")
-_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
-_IMAGE = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
-_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"')
+# What a page loads: stylesheets (group 1), and images and scripts (group 2).
+_LOADED = re.compile(rb'<link rel="stylesheet" href="([^"]+)"'
+                     rb'|<(?:img|script)\b[^>]*\bsrc="([^"]+)"')
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
@@ -88,26 +88,40 @@ class PageWeight:
 
 
 class SiteWeights:
-    """Sizes of one site's files, each measured once."""
+    """Sizes of one site's files, each measured once.
 
-    def __init__(self, root: Path, slug: str):
+    `files` may hold the bytes of some of them (just rendered by the build),
+    so they are not read back from disk.
+    """
+
+    def __init__(self, root: Path, slug: str, files: Mapping[str, bytes] | None = None):
         self.root = Path(root)
         self.slug = slug
+        self._files = files or {}
         self._sizes: dict[str, int] = {}
         self._css_assets: dict[str, list[str]] = {}
 
+    def _read(self, relative: str) -> bytes | None:
+        data = self._files.get(relative)
+        if data is not None:
+            return data
+        path = self.root / relative
+        return path.read_bytes() if path.is_file() else None
+
     def size(self, relative: str) -> int:
         if relative not in self._sizes:
-            path = self.root / relative
-            self._sizes[relative] = wire_size(path) if path.is_file() else 0
+            data = self._read(relative)
+            self._sizes[relative] = (
+                0 if data is None
+                else len(data) if relative.endswith(_PRECOMPRESSED)
+                else gzip_size(data))
         return self._sizes[relative]
 
     def css_assets(self, css: str) -> list[str]:
         """Fonts and images a stylesheet loads (all counted: a conservative sum)."""
         if css not in self._css_assets:
-            path = self.root / css
-            text = path.read_text(encoding="utf-8", errors="replace") \
-                if path.is_file() else ""
+            data = self._read(css)
+            text = data.decode("utf-8", errors="replace") if data is not None else ""
             self._css_assets[css] = [
                 _join(css, url) for url in _CSS_URL.findall(text)
                 if "://" not in url and not url.startswith("data:")]
@@ -115,14 +129,19 @@ class SiteWeights:
 
     def weigh(self, page: str, exact: bool = True) -> PageWeight:
         """First-visit weight of one page (exact=False: a cheap upper bound)."""
-        data = (self.root / page).read_bytes()
-        text = data.decode("utf-8", errors="replace")
+        data = self._read(page)
+        if data is None:
+            raise FileNotFoundError(self.root / page)
         html = gzip_size(data) if exact else _upper_bound(len(data))
-        sheets = [_join(page, href) for href in _STYLESHEET.findall(text)]
+        sheets: list[str] = []
+        assets: set[str] = set()
+        for sheet, source in _LOADED.findall(data):
+            if sheet:
+                sheets.append(_join(page, sheet.decode("utf-8", "replace")))
+            else:
+                assets.add(_join(page, source.decode("utf-8", "replace")))
         css = sum(self.size(s) for s in sheets)
-        assets = {a for s in sheets for a in self.css_assets(s)}
-        assets |= {_join(page, src) for src in _IMAGE.findall(text)}
-        assets |= {_join(page, src) for src in _SCRIPT.findall(text)}
+        assets |= {a for s in sheets for a in self.css_assets(s)}
         other = sum(self.size(a) for a in sorted(assets))
         return PageWeight(self.slug, page, html, css, other)
 
@@ -166,17 +185,20 @@ def page_problems(weights: SiteWeights, page: str) -> list[str]:
     return problems
 
 
-def budget_errors(changes: Iterable[SiteChange]) -> list[str]:
+def budget_errors(changes: Iterable[SiteChange],
+                  files: Mapping[str, object] | None = None) -> list[str]:
     """Budget problems in staged sites, checked before they go live.
 
     Only written pages are weighed, unless a stylesheet, font or image changed:
-    then every page of that site is.
+    then every page of that site is. `files` may give the bytes of files just
+    staged (path in the site → bytes; other values are read from disk).
     """
     errors: list[str] = []
+    known = {p: d for p, d in (files or {}).items() if isinstance(d, bytes)}
     for change in changes:
         if change.staged is None:
             continue
-        weights = SiteWeights(change.staged, change.slug)
+        weights = SiteWeights(change.staged, change.slug, known)
         assets_changed = any(p.startswith("static/") for p in change.written)
         source = change.state.pages if assets_changed else change.written
         pages = sorted(p for p in source if p.endswith(".html"))

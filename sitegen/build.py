@@ -321,7 +321,7 @@ def stage_site(cbs: str) -> SiteResult:
     result.change = tree.prepare(
         tree.stage(slug, state, outputs, fingerprints, extra, digests))
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
-    result.budget = budget_errors([result.change])  # front-end budget (budget.py)
+    result.budget = budget_errors([result.change], outputs)  # weights (budget.py)
     return result
 
 

@@ -391,21 +391,28 @@ def _write(target: Path, data: bytes) -> None:
 
 def _fill_fresh(staged: Path, live: Path | None, outputs: dict[str, Output],
                 to_write: dict[str, bytes | Link]) -> None:
-    """Stage into an empty folder: links to the live files, new files written."""
-    made: set[Path] = {staged}
+    """Stage into an empty folder: links to the live files, new files written.
+
+    Nothing in a new folder is a link to a live file yet, so new files are
+    written in place. Plain strings: this loop runs for every file of a site.
+    """
+    root, live_dir = f"{staged}/", f"{live}/"
+    made = {""}
     for path in outputs:
-        target = staged / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        folder = path.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(root + folder, exist_ok=True)
+            made.add(folder)
+        target = root + path
         data = to_write.get(path)
         if data is None:
             assert live is not None
-            os.link(live / path, target)
+            os.link(live_dir + path, target)
         elif isinstance(data, Link):
             os.link(data.source, target)
         else:
-            _write(target, data)
+            with open(target, "xb") as file:
+                file.write(data)
 
 
 def _fill_from_spare(staged: Path, live: Path, outputs: dict[str, Output],
