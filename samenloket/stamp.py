@@ -98,6 +98,37 @@ def masked_catalogue(catalogue: Catalogue, cbs_code: str) -> Catalogue:
     return catalogue.model_copy(update={"gemeenten": gemeenten, "profiles": profiles})
 
 
+# The fields pages show as text (the others only appear in links and data).
+TEXT_FIELDS: tuple[str, ...] = ("display_name", "name", "province")
+
+
+def placeholder_word(field: str) -> str:
+    """A word that stands for an identity field in text the browser fills in.
+
+    Used where markers cannot go (Pagefind drops private-use characters): a
+    shared search index holds this word wherever a page shows the field.
+    """
+    return "slkt" + field.replace("_", "")
+
+
+def with_values(text: str, gemeente: Gemeente) -> str:
+    """Text made for the placeholder gemeente (an error message, say) with this
+    gemeente's own values in place of the markers."""
+    for slot, name in enumerate(IDENTITY_FIELDS):
+        text = text.replace(marker(slot), str(getattr(gemeente, name)))
+    return text
+
+
+def with_placeholder_words(text: str) -> str:
+    """Text rendered for the placeholder gemeente with a placeholder word for
+    each TEXT_FIELDS marker; other markers (codes, URIs, the slug in links)
+    are left out."""
+    for slot, field in enumerate(IDENTITY_FIELDS):
+        word = placeholder_word(field) if field in TEXT_FIELDS else ""
+        text = text.replace(marker(slot), word)
+    return text
+
+
 @dataclass(frozen=True)
 class Stamp:
     """Rendered bytes cut at the identity markers: segments around numbered slots."""

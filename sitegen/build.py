@@ -30,7 +30,7 @@ import jinja2
 from exports import ExportPiece, SiteExport
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
-from samenloket.stamp import identity_values
+from samenloket.stamp import identity_values, with_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys
@@ -47,16 +47,18 @@ from .output import (
     purge_retired,
 )
 from .search import (
-    LOCAL_PAGES,
     SEARCH_DIR,
+    SEARCH_ENTRIES,
+    LocalBundle,
     NationalBundle,
     SearchSummary,
+    ensure_local_bundle,
     ensure_national_bundle,
     forget_unused_bundles,
     record_search,
-    site_search,
+    site_search_links,
 )
-from .shapes import SiteShape, plan_shapes
+from .shapes import SiteShape, local_data_key, plan_shapes
 from .site import PageSpec, SiteInfo, site_pages
 from .themes import Theme, ThemeError, load_theme
 
@@ -314,10 +316,8 @@ def stage_site(cbs: str) -> SiteResult:
     # Content hashes made once: stage() uses them instead of hashing again.
     digests = ({path: export_digest(e) for path, e in site.exports.items()}
                if "exports" in site.__dict__ else {})
-    national: NationalBundle | None = _JOB.get("national")
-    if national is not None:
-        _add_search(result, site, state, national, outputs, fingerprints, extra,
-                    digests)
+    if _JOB.get("national") is not None:
+        _add_search(result, site, state, theme, outputs, fingerprints, extra)
     result.change = tree.prepare(
         tree.stage(slug, state, outputs, fingerprints, extra, digests))
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
@@ -393,56 +393,57 @@ def export_pieces(
     }
 
 
-def _add_search(result: SiteResult, site: SiteInfo, state: Any,
-                national: NationalBundle, outputs: dict[str, Output],
-                fingerprints: dict[str, str], extra: dict[str, object],
-                digests: dict[str, str]) -> None:
+def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: Theme,
+                outputs: dict[str, Output], fingerprints: dict[str, str],
+                extra: dict[str, object]) -> None:
     """Add the site's `zoekindex/` files (links into the store) to its outputs."""
     started = time.monotonic()
-    live = _JOB["tree"].live(site.slug)
-    live_dir = f"{live}/"
-
-    def digest(path: str) -> str | None:
-        data = outputs.get(path)
-        if isinstance(data, bytes):
-            digests[path] = digests.get(path) or content_hash(data)
-            return digests[path]
-        old = state.pages.get(path)
-        return old[1] if old is not None and path in outputs else None
-
-    def page_html(path: str) -> str | None:
-        data = outputs.get(path)
-        if isinstance(data, bytes):
-            return data.decode("utf-8")
-        page = live / path
-        return page.read_text(encoding="utf-8") if page.is_file() else None
-
-    local_paths = [p for p in outputs if p in LOCAL_PAGES or p.startswith("nieuws/")]
-    local_digests = {p: d for p in local_paths if (d := digest(p)) is not None}
-    previous = state.extra.get("search")
-    previous_local = previous[1] if isinstance(previous, list) and previous else None
-    search = site_search(site.catalogue, site.cbs_code, _JOB["tree"].root, national,
-                         local_digests, page_html, previous_local)
-    keys = [search.national_key, search.local_key]
+    national: NationalBundle = _JOB["national"]
+    local = _local_bundle(result, site, state, theme)
+    live_dir = f"{_JOB['tree'].live(site.slug)}/"
+    keys = [national.key, local.key]
     # A bundle's files are checked on disk through its entry file only: every
     # other file of it was staged in the same swap.
-    present = all(isfile(live_dir + entry) for entry in search.entries)
-    if present and previous == keys and not search.local_built:
+    present = all(isfile(live_dir + entry) for entry in SEARCH_ENTRIES)
+    if present and state.extra.get("search") == keys:
         for path, page in state.pages.items():  # the same bundles as now live
             if _is_search(path):
                 fingerprints[path] = page[0]
                 outputs[path] = None
     else:
-        for path, link in search.links().items():
+        for path, link in site_search_links(national, local).items():
             fingerprints[path] = link.digest
             old = state.pages.get(path)
             unchanged = old == (link.digest, link.digest) and present
             outputs[path] = None if unchanged else link
     extra["search"] = keys
-    result.local_key = search.local_key
-    result.local_built = search.local_built
-    result.local_pages = search.local_pages
+    result.local_key = local.key
     result.search_seconds = time.monotonic() - started
+
+
+def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
+                  theme: Theme) -> LocalBundle:
+    """The local bundle of the site's group (sites with the same local data),
+    made in this worker on first use (see sitegen.search)."""
+    group = _JOB["search_groups"][site.cbs_code]
+    cache: dict[str, LocalBundle] = _JOB["local_bundles"]
+    bundle = cache.get(group)
+    if bundle is not None:
+        return bundle
+    shape = site.shape or SiteShape(site.catalogue, site.cbs_code, site.theme_name,
+                                    site.logo, _JOB["index"].code_version, _render)
+    theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
+    key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash)
+    previous = state.extra.get("search")
+    old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
+    try:
+        bundle = ensure_local_bundle(_JOB["tree"].root, key, records,
+                                     old if isinstance(old, str) else None)
+    except BuildError as exc:  # it names the placeholder: name the gemeente
+        raise BuildError(with_values(str(exc), site.gemeente)) from None
+    result.local_built, result.local_pages = bundle.built, bundle.pages
+    cache[group] = bundle
+    return bundle
 
 
 def _render(spec: PageSpec, env: jinja2.Environment, site: SiteInfo) -> bytes:
@@ -529,6 +530,9 @@ def build_sites(
         renderer=Renderer(catalogue, options.jinja_environment),
         shapes=plan_shapes(catalogue, codes) if options.shapes else {},
         shape_cache={},  # per process: each forked worker fills its own
+        search_groups=({cbs: local_data_key(catalogue, cbs) for cbs in codes}
+                       if options.search else {}),
+        local_bundles={},  # per process, like shape_cache
     )
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
     results: list[SiteResult] = []

@@ -3,11 +3,20 @@
 Indexing all 342 sites with the Pagefind CLI would take ~13 minutes after every
 national edit. Instead the national texts (products, life events) are indexed
 once, into one shared bundle; each site gets a copy made of hard links (no bytes
-copied) in `zoekindex/landelijk/`. A small local bundle per site
-(`zoekindex/lokaal/`: home, contact, privacy, accessibility, news, and products
-whose text the gemeente changed) is merged in the browser with Pagefind's
-`mergeIndex`. National results for products a gemeente does not offer (not in
-the search page's A–Z list), or whose text it changed (its own record has the
+copied) in `zoekindex/landelijk/`. A small local bundle (`zoekindex/lokaal/`:
+home, contact, privacy, accessibility, news, and products whose text the
+gemeente changed) is merged in the browser with Pagefind's `mergeIndex`.
+
+Local pages differ between gemeenten with the same local data only in the
+gemeente's identity, so one local bundle serves all of them (for most
+gemeenten, which have no local data: one bundle for all). It is made from the
+pages rendered for the placeholder gemeente of samenloket.stamp, with a
+placeholder word wherever a page shows the name or province; the search page
+carries the site's own values, and its script searches the placeholder word
+when the query names the gemeente and shows the own values in results.
+
+National results for products a gemeente does not offer (not in the search
+page's A–Z list), or whose text it changed (its own record has the
 `eigen` filter), are filtered out in the browser with Pagefind's `product`
 filter. The search page itself needs no list of them.
 
@@ -18,11 +27,14 @@ with the site and go live in the same swap, so a site is never without its
 index. A new bundle links every file it shares byte for byte with the bundle it
 replaces, so after one national edit a site relinks only the few files that
 changed (the edited product's fragment, index chunks, entry), not all ~100.
+A local bundle is built by the first worker that needs it; the others wait
+for it and link the same files.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import json
 import os
@@ -31,7 +43,6 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -41,6 +52,7 @@ from typing import Any
 
 from samenloket.model import SECTIONS, Catalogue, LifeEvent, Product
 from samenloket.resolve import ResolvedProduct, is_offered, profile_for, resolve
+from samenloket.stamp import with_placeholder_words
 
 from .markup import render_markdown
 from .output import Link
@@ -60,7 +72,7 @@ LOCAL_EXCLUDE = (".card-list", ".news-list", ".contact-block", ".az-nav", "nav")
 _SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 _DATA_DIRS = ("index", "fragment", "filter")
 _ENTRY = "pagefind-entry.json"
-_BATCH = 60  # bundles built at once (each ~0.5 MB in the scratch folder)
+LOCAL_CONFIG = {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)}
 
 
 class SearchError(Exception):
@@ -219,6 +231,24 @@ def _page_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
+def local_records(pages: Iterable[tuple[str, str]],
+                  own: Iterable[ResolvedProduct]) -> list[Record]:
+    """The records of a local bundle: pages rendered for the placeholder
+    gemeente (path, HTML), with placeholder words, and its own product texts."""
+    records = [Record(_page_url(path), with_placeholder_words(html))
+               for path, html in pages]
+    return records + [local_product_record(r) for r in own]
+
+
+def local_key(pages: Iterable[tuple[str, str]],
+              own: Iterable[ResolvedProduct]) -> str:
+    """Key of a local bundle: the fingerprints of its pages (path, fingerprint)
+    and the texts of its own products, so nothing is rendered unless it changed."""
+    products = [[r.slug, r.title, r.summary, list(r.product.synonyms),
+                 dict(r.sections), r.local_text] for r in own]
+    return _key(_code_version(), sorted(pages), products)
+
+
 # --- the Pagefind service (synchronous client) -----------------------------
 
 
@@ -368,13 +398,13 @@ def _keep_file(built: Path, target: Path, older: Path | None) -> None:
 def _scratch_dir() -> str:
     """Where Pagefind writes whole bundles (~0.5 MB each, mostly UI files we drop).
 
-    A RAM disk when there is one with room for a batch: writing and deleting
-    hundreds of those on disk would cost more than the indexing itself.
+    A RAM disk when there is one with room to spare: writing and deleting
+    those on disk would cost more than the indexing itself.
     """
     shm = "/dev/shm"
     try:
         stats = os.statvfs(shm)
-        roomy = stats.f_bavail * stats.f_frsize > _BATCH * 2 * 1024 * 1024
+        roomy = stats.f_bavail * stats.f_frsize > 64 * 1024 * 1024
         use = shm if roomy and os.access(shm, os.W_OK) else None
     except OSError:
         use = None
@@ -395,8 +425,8 @@ class SearchStore:
     def national(self, key: str) -> Path:
         return self.root / NATIONAL / key
 
-    def local(self, slug: str, key: str) -> Path:
-        return self.root / LOCAL / slug / key
+    def local(self, key: str) -> Path:
+        return self.root / LOCAL / key
 
     def load(self) -> dict[str, Any]:
         try:
@@ -416,37 +446,20 @@ class SearchStore:
         os.replace(tmp, self.state_path)
 
 
-def _build_bundles(jobs: list[tuple[list[Record], Path, dict[str, Any]]],
-                   scripts: bool, reuse: Path | None = None) -> int:
-    """Build bundles in a scratch folder, then copy what the browser loads to target.
+def _build_bundle(service: PagefindService, records: list[Record], target: Path,
+                  config: dict[str, Any], scripts: bool, reuse: Path | None) -> int:
+    """Index records into a scratch folder, then install what the browser loads.
 
-    Writing a bundle costs the Pagefind binary ~10 ms, so bundles are shared out
-    over one service per core, in batches that keep the scratch folder small.
+    Pagefind writes whole bundles (~0.5 MB, mostly UI files we drop) to a RAM
+    disk where there is one; only the kept files go to target in the store.
     """
-    pages = 0
-    for start in range(0, len(jobs), _BATCH):
-        batch = jobs[start:start + _BATCH]
-        scratch = Path(_scratch_dir())
-        try:
-            staged = [(records, scratch / str(n), config)
-                      for n, (records, _, config) in enumerate(batch)]
-            workers = max(1, min(os.cpu_count() or 1, 4, len(staged) // 20))
-            with ThreadPoolExecutor(workers) as pool:
-                pages += sum(pool.map(_build_share, [staged[i::workers]
-                                                     for i in range(workers)]))
-            for (_, target, _), (_, built, _) in zip(batch, staged, strict=True):
-                _install_bundle(built, target, scripts, reuse)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return pages
-
-
-def _build_share(jobs: list[tuple[list[Record], Path, dict[str, Any]]]) -> int:
-    service = PagefindService()
+    scratch = Path(_scratch_dir())
     try:
-        return service.build(jobs)
+        pages = service.build([(records, scratch / "bundle", config)])
+        _install_bundle(scratch / "bundle", target, scripts, reuse)
     finally:
-        service.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return pages
 
 
 def _cached_national_records(
@@ -533,8 +546,12 @@ def ensure_national_bundle(catalogue: Catalogue, output_dir: Path) -> NationalBu
         previous = store.load().get("national")
         reuse = store.national(previous) if isinstance(previous, str) else None
         records, cache = _cached_national_records(catalogue, store)
-        pages = _build_bundles([(records, path, {"root_selector": "main"})],
-                               scripts=True, reuse=reuse)
+        service = PagefindService()  # not kept: forked workers must not share it
+        try:
+            pages = _build_bundle(service, records, path, {"root_selector": "main"},
+                                  scripts=True, reuse=reuse)
+        finally:
+            service.close()
         bundle = NationalBundle(key, path, built=True, pages=pages,
                                 record_cache=cache)
     bundle_links(path)  # stat once here; forked workers inherit the answer
@@ -566,90 +583,66 @@ def _bundle_links(bundle: Path, _inode: int, _mtime: int,
     return tuple(links)
 
 
-@dataclass
-class SiteSearch:
-    """One site's `zoekindex/` files, and what it took to make them."""
+@dataclass(frozen=True)
+class LocalBundle:
+    """A local bundle in the store, and whether this process just made it."""
 
-    files: dict[str, Link]
-    national_key: str
-    local_key: str
-    local_built: bool = False
-    local_pages: int = 0
-    local_path: Path | None = None
-    national_path: Path | None = None
-
-    def links(self) -> dict[str, Link]:
-        """Every file of both bundles, as paths in the site (stats each bundle once)."""
-        if not self.files:
-            for prefix, bundle in ((NATIONAL, self.national_path),
-                                   (LOCAL, self.local_path)):
-                assert bundle is not None
-                for name, link in bundle_links(bundle):
-                    self.files[f"{SEARCH_DIR}/{prefix}/{name}"] = link
-        return self.files
-
-    @property
-    def entries(self) -> list[str]:
-        """The entry file of each bundle, as paths in the site."""
-        return [f"{SEARCH_DIR}/{b}/{_ENTRY}" for b in (NATIONAL, LOCAL)]
+    key: str
+    path: Path
+    built: bool = False
+    pages: int = 0
 
 
-def site_search(catalogue: Catalogue, cbs: str, output_dir: Path,
-                national: NationalBundle, page_digests: dict[str, str],
-                page_html: Callable[[str], str | None],
-                previous_local: str | None) -> SiteSearch:
-    """The search files of one site: the national bundle plus its local bundle.
+def ensure_local_bundle(output_dir: Path, key: str,
+                        make_records: Callable[[], list[Record]],
+                        previous_key: str | None = None) -> LocalBundle:
+    """The local bundle with this key, built once however many workers ask.
 
-    `page_digests` are the content hashes of the site's new pages (the local key
-    is made of them, so nothing is read unless the local bundle must be built);
-    `page_html` gives a page's HTML when it must. The gemeente's own product
-    texts enter the key as the values their records are made of (rendering
-    their Markdown on every build would cost more).
+    Sites of one group are staged in several worker processes at once; a lock
+    per key makes the first one build the bundle and the others use it, so
+    every site links the very same files. `previous_key` names the bundle the
+    group used before: files with the same bytes are linked from it.
     """
     store = SearchStore(output_dir)
-    slug = catalogue.gemeenten[cbs].slug
-    version = _code_version()
-    rendered = [(p, page_digests[p]) for p in local_page_paths(catalogue, cbs)
-                if p in page_digests]
-    own = local_products(catalogue, cbs)
-    products = [[r.slug, r.title, r.summary, list(r.product.synonyms),
-                 dict(r.sections), r.local_text] for r in own]
-    local_key = _key(version, rendered, products)
-    local = store.local(slug, local_key)
-    result = SiteSearch({}, national.key, local_key, local_path=local,
-                        national_path=national.path)
-    if not (local / _ENTRY).is_file():
-        records = [Record(_page_url(path), html) for path, _ in rendered
-                   if (html := page_html(path)) is not None]
-        records += [local_product_record(r) for r in own]
-        reuse = store.local(slug, previous_local) if previous_local else None
-        result.local_pages = _build_one_bundle(
-            records, local,
-            {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)},
-            reuse=reuse)
-        result.local_built = True
-    return result
+    path = store.local(key)
+    if (path / _ENTRY).is_file():  # installed in one rename: complete
+        return LocalBundle(key, path)
+    locks = store.root / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / key, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (path / _ENTRY).is_file():
+            return LocalBundle(key, path)
+        records = make_records()
+        reuse = store.local(previous_key) if previous_key else None
+        pages = _build_bundle(_process_service(), records, path, LOCAL_CONFIG,
+                              scripts=False, reuse=reuse)
+    return LocalBundle(key, path, True, pages)
 
 
 _PROCESS_SERVICE: list[PagefindService] = []
 
 
-def _build_one_bundle(records: list[Record], target: Path, config: dict[str, Any],
-                      reuse: Path | None) -> int:
-    """Build one bundle with this process's own Pagefind service (kept running).
-
-    Build workers each index their own sites' local bundles as they go; starting
-    Pagefind once per bundle would cost more than the indexing.
-    """
+def _process_service() -> PagefindService:
+    """This process's own Pagefind service, kept running between bundles
+    (starting Pagefind costs more than indexing a local bundle)."""
     if not _PROCESS_SERVICE or _PROCESS_SERVICE[0].pid != os.getpid():
         _PROCESS_SERVICE[:] = [PagefindService()]
-    scratch = Path(_scratch_dir())
-    try:
-        pages = _PROCESS_SERVICE[0].build([(records, scratch / "bundle", config)])
-        _install_bundle(scratch / "bundle", target, scripts=False, reuse=reuse)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return pages
+    return _PROCESS_SERVICE[0]
+
+
+def site_search_links(national: NationalBundle, local: LocalBundle
+                      ) -> dict[str, Link]:
+    """Every file of a site's two bundles, as Links at their paths in the site."""
+    files: dict[str, Link] = {}
+    for prefix, bundle in ((NATIONAL, national.path), (LOCAL, local.path)):
+        for name, link in bundle_links(bundle):
+            files[f"{SEARCH_DIR}/{prefix}/{name}"] = link
+    return files
+
+
+SEARCH_ENTRIES = tuple(f"{SEARCH_DIR}/{b}/{_ENTRY}" for b in (NATIONAL, LOCAL))
+"""The entry file of each bundle, as paths in a site."""
 
 
 def _install_bundle(built: Path, target: Path, scripts: bool,
@@ -698,13 +691,17 @@ def _collect_garbage(store: SearchStore, sites: dict[str, list[str]]) -> None:
         for bundle in national_root.iterdir():
             if bundle.name not in used_national:
                 shutil.rmtree(bundle)
+    used_local = {keys[1] for keys in sites.values() if len(keys) > 1}
     local_root = store.root / LOCAL
     if local_root.is_dir():
-        for site in local_root.iterdir():
-            keep = sites.get(site.name, [None, None])[1]
-            for bundle in site.iterdir():
-                if bundle.name != keep:
-                    shutil.rmtree(bundle)
+        for bundle in local_root.iterdir():
+            if bundle.name not in used_local:
+                shutil.rmtree(bundle)  # also the per-site folders of older builds
+    locks = store.root / "locks"  # no worker holds one now: the build is over
+    if locks.is_dir():
+        for lock in locks.iterdir():
+            if lock.name not in used_local:
+                lock.unlink()
     tmp = store.root / "tmp"
     if tmp.is_dir() and not any(tmp.iterdir()):
         tmp.rmdir()

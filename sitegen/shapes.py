@@ -39,6 +39,7 @@ from samenloket.stamp import (
 )
 
 from .deps import DependencyIndex
+from .search import Record, local_key, local_page_paths, local_products, local_records
 from .site import PageSpec, SiteInfo, site_pages
 
 EXPORT_PATHS = frozenset({SC_FEED_PATH, OPEN_DATA_PATH})
@@ -47,24 +48,43 @@ _UNCHECKED: Any = object()  # not rendered yet in this worker
 Render = Callable[[PageSpec, jinja2.Environment, SiteInfo], bytes]
 
 
-def _shape_key(catalogue: Catalogue, cbs: str, values: tuple[bytes, ...]) -> str:
-    profile = catalogue.profiles.get(cbs)
-    local = (None if profile is None
-             else profile.model_dump(mode="json", exclude={"cbs_code"}))
-    data = json.dumps([local, profile_for(catalogue, cbs).theme,
-                       value_classes(values)], sort_keys=True, default=str)
+def _hash(value: object) -> str:
+    data = json.dumps(value, sort_keys=True, default=str)
     return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
 
 
+def local_data_key(catalogue: Catalogue, cbs: str) -> str:
+    """What a site shows besides national texts and its identity: its own data
+    (profile without its code; none for most) and its theme."""
+    profile = catalogue.profiles.get(cbs)
+    local = (None if profile is None
+             else profile.model_dump(mode="json", exclude={"cbs_code"}))
+    return _hash([local, profile_for(catalogue, cbs).theme])
+
+
 def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
-    """CBS code → shape key, for every site that shares its shape with another."""
+    """CBS code → shape key, for every site that shares its shape with another.
+
+    A shape is the same local data plus identity values of the same classes;
+    sites whose identity cannot be stamped get none.
+    """
     groups: dict[str, list[str]] = {}
     for cbs in codes:
         values = identity_values(catalogue.gemeenten[cbs])
         if values is not None:
-            groups.setdefault(_shape_key(catalogue, cbs, values), []).append(cbs)
+            key = _hash([local_data_key(catalogue, cbs), value_classes(values)])
+            groups.setdefault(key, []).append(cbs)
     return {cbs: key for key, members in groups.items() if len(members) > 1
             for cbs in members}
+
+
+def local_data_groups(catalogue: Catalogue, codes: Iterable[str]
+                      ) -> dict[str, list[str]]:
+    """local_data_key → the sites with that local data (every site is in one)."""
+    groups: dict[str, list[str]] = {}
+    for cbs in codes:
+        groups.setdefault(local_data_key(catalogue, cbs), []).append(cbs)
+    return groups
 
 
 class SiteShape:
@@ -116,6 +136,26 @@ class SiteShape:
         except Exception:  # the real rendering worked: render this page in full
             return None
         return stamp if stamp is not None and stamp.fill(values) == real else None
+
+    def search_inputs(self, env: jinja2.Environment, theme_hash: str
+                      ) -> tuple[str, Callable[[], list[Record]]]:
+        """Key and records of the local search bundle of every site with this
+        shape's local data (see sitegen.search): its local pages rendered for
+        the placeholder gemeente, made only when the bundle is not stored yet."""
+        self._index.register(("theme", MASK_CBS), theme_hash)
+        specs = [(path, spec) for path in local_page_paths(self.catalogue, MASK_CBS)
+                 if (spec := self._spec(path)) is not None]
+        own = local_products(self.catalogue, MASK_CBS)
+        key = local_key([(path, self._index.fingerprint([*spec.tokens,
+                                                          ("theme", MASK_CBS)]))
+                         for path, spec in specs], own)
+
+        def records() -> list[Record]:
+            pages = [(path, self._render(spec, env, self.site).decode("utf-8"))
+                     for path, spec in specs]
+            return local_records(pages, own)
+
+        return key, records
 
     def exports(self, site: SiteInfo, keys: Mapping[str, str],
                 rendered: Callable[[], dict[str, SiteExport]],

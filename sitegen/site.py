@@ -28,6 +28,7 @@ from samenloket.resolve import (
     profile_for,
     site_url,
 )
+from samenloket.stamp import TEXT_FIELDS
 
 from .deps import (
     DependencyIndex,
@@ -95,6 +96,17 @@ class SiteInfo:
     @cached_property
     def url(self) -> str:
         return site_url(self.catalogue, self.cbs_code)
+
+    @property
+    def search_identity(self) -> list[tuple[str, str]]:
+        """(data attribute, value) of the name and province, for the search script.
+
+        The local search index holds placeholder words where pages show these
+        values (sitegen/search.py); the search page gives the script the
+        site's own values, in the order the script tries them.
+        """
+        return [("slkt-" + field.replace("_", "-"), getattr(self.gemeente, field))
+                for field in TEXT_FIELDS]
 
     @property
     def example_data(self) -> bool:

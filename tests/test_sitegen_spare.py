@@ -50,7 +50,7 @@ def assert_like_fresh(content: Path, out: Path, fresh: Path) -> None:
         }
         expected |= {
             f"{LOCAL}/{p}": data
-            for p, data in tree_files(out / STORE_DIR / LOCAL / slug / local).items()
+            for p, data in tree_files(out / STORE_DIR / LOCAL / local).items()
         }
         assert tree_files(out / slug / SEARCH_DIR) == expected, slug
 

@@ -4,14 +4,18 @@ offer never show, and a first search stays under 200 KB."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from frontend_support import serve
+from frontend_support import build, serve
 from playwright.sync_api import expect
+from support import FIXTURE_CONTENT
 
 from sitegen.budget import FIRST_SEARCH_LIMIT, wire_size
+from sitegen.search import SEARCH_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +42,8 @@ def search(chromium, base_url: str, slug: str, term: str) -> dict:
         result = {
             "status": status.inner_text(),
             "titles": links.all_inner_texts(),
+            "excerpts": page.locator("#zoekresultaten li > p:last-child")
+            .all_inner_texts(),
             "urls": [links.nth(i).get_attribute("href") for i in range(links.count())],
             "search_files": loaded[before:],
             "page_url": page.url,
@@ -98,6 +104,45 @@ def test_no_result_message(chromium, base_url: str) -> None:
         assert page.locator("#alle-producten-lijst a").count() >= 2  # A-Z stays
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The small fixture: Utrecht and Schiermonnikoog have no local data of their
+    own, so they share one local index."""
+    out = tmp_path_factory.mktemp("shared-search") / "public"
+    build(FIXTURE_CONTENT, out)
+    with serve(out) as url:
+        yield out, url
+
+
+def test_gemeenten_without_own_data_share_one_local_index(chromium, shared) -> None:
+    """One local index serves both sites, yet each shows and finds its own name."""
+    out, url = shared
+    entries = [out / slug / SEARCH_DIR / "lokaal" / "pagefind-entry.json"
+               for slug in ("utrecht", "schiermonnikoog")]
+    assert os.path.samestat(entries[0].stat(), entries[1].stat())
+    for slug, name in (("utrecht", "Utrecht"), ("schiermonnikoog", "Schiermonnikoog")):
+        contact = search(chromium, url, slug, "contact")
+        assert not contact["problems"], contact["problems"]
+        assert "Contact" in contact["titles"], contact
+        excerpt = contact["excerpts"][contact["titles"].index("Contact")]
+        assert f"gemeente {name}" in excerpt, excerpt
+        named = search(chromium, url, slug, f"contact {name.lower()}")
+        assert named["titles"][:1] == ["Contact"] or "Contact" in named["titles"], named
+        home = search(chromium, url, slug, name)
+        assert f"Welkom bij de gemeente {name}" in home["titles"], home
+        shown = " ".join(contact["titles"] + contact["excerpts"] + home["titles"]
+                         + home["excerpts"])
+        assert "slkt" not in shown.lower(), shown
+
+
+def test_a_typed_name_is_found_beside_the_placeholder(chromium, base_url: str) -> None:
+    """A news title that names the gemeente is found by that name, as are the
+    pages where the gemeente's own name is filled in."""
+    result = search(chromium, base_url, "utrecht", "utrecht")
+    assert "Gemeentehuis utrecht dicht op Koningsdag" in result["titles"], result
+    assert any("Utrecht" in t and "Welkom" in t for t in result["titles"]), result
 
 
 @pytest.mark.slow

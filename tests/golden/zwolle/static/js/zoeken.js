@@ -7,6 +7,12 @@
  * offer (not in the A-Z list on the page) or has its own text for (the
  * "eigen" filter of its local index) are filtered out. Without JavaScript the page shows the
  * A-Z list of all products, so nothing here is needed to find a product.
+ *
+ * The local index is shared by gemeenten with the same local data: where a
+ * page shows the gemeente's name or province, it holds a placeholder word
+ * (slkt...). The search box carries this site's own values (data-slkt-*): a
+ * query that names them is also searched with the placeholder word, and
+ * results show the own values again.
  */
 
 const PAGE_SIZE = 10;
@@ -24,6 +30,7 @@ async function start(box) {
   const list = section.querySelector("ol");
   const more = document.getElementById("meer-resultaten");
   const root = new URL(box.dataset.searchRoot || "./", document.baseURI);
+  const identity = ownValues(box);
   const query = new URLSearchParams(window.location.search).get("q") || "";
   input.value = query;
   if (query.trim()) {
@@ -59,11 +66,11 @@ async function start(box) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.search(term, { filters });
+    const found = await find(pagefind, term, filters, identity);
     if (ticket !== latest) {
       return;
     }
-    results = search.results;
+    results = found;
     shown = 0;
     list.replaceChildren();
     await showMore(ticket, false);
@@ -75,7 +82,7 @@ async function start(box) {
     if (ticket !== latest) {
       return;
     }
-    const items = data.map(resultItem);
+    const items = data.map((result) => resultItem(result, identity));
     list.append(...items);
     shown += slice.length;
     section.hidden = results.length === 0;
@@ -112,6 +119,70 @@ async function start(box) {
   }
 }
 
+/* This site's own values for the placeholder words of the local index, in the
+ * order the search box lists them (name first). */
+function ownValues(box) {
+  return Object.entries(box.dataset)
+    .filter(([key, value]) => key.startsWith("slkt") && value)
+    .map(([key, value]) => ({
+      word: key.toLowerCase(),
+      value,
+      asWord: wholeWords(key.toLowerCase()),
+      asValue: wholeWords(value),
+    }));
+}
+
+/* Every occurrence of text that is not part of a longer word, in any case. */
+function wholeWords(text) {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped(text)}(?![\\p{L}\\p{N}])`, "giu");
+}
+
+function escaped(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/* The query as the shared local index has it: own values as placeholder words. */
+function withPlaceholders(term, identity) {
+  let result = term;
+  for (const { word, asValue } of identity) {
+    result = result.replace(asValue, word);
+  }
+  return result;
+}
+
+/* The own values in text from the index, instead of the placeholder words. */
+function withOwnValues(text, identity) {
+  let result = text;
+  for (const { value, asWord } of identity) {
+    result = result.replace(asWord, value);
+  }
+  return result;
+}
+
+/* Results for the query as typed and, when it names the gemeente, as the local
+ * index has it; best first. Pagefind needs every word of a query on a page,
+ * so the two searches together find what one index with the real name would. */
+async function find(pagefind, term, filters, identity) {
+  const queries = [term];
+  const local = withPlaceholders(term, identity);
+  if (local !== term) {
+    queries.push(local);
+  }
+  const answers = await Promise.all(
+    queries.map((query) => pagefind.search(query, { filters })),
+  );
+  const best = new Map();
+  for (const answer of answers) {
+    for (const result of answer.results) {
+      const known = best.get(result.id);
+      if (!known || result.score > known.score) {
+        best.set(result.id, result);
+      }
+    }
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score);
+}
+
 /* Pagefind filter that hides national results this site must not show. */
 async function hiddenProducts(pagefind) {
   const offered = new Set();
@@ -145,12 +216,13 @@ function message(count, term) {
   return `${count} ${count === 1 ? "resultaat" : "resultaten"} voor “${term}”.`;
 }
 
-function resultItem(data) {
+function resultItem(data, identity) {
   const item = document.createElement("li");
   const heading = document.createElement("h3");
   const link = document.createElement("a");
   link.href = data.url;
-  link.textContent = (data.meta && data.meta.title) || data.url;
+  const title = (data.meta && data.meta.title) || data.url;
+  link.textContent = withOwnValues(title, identity);
   heading.append(link);
   item.append(heading);
   const kind = (data.meta && data.meta.soort) || "Pagina";
@@ -159,23 +231,24 @@ function resultItem(data) {
   label.textContent = kind;
   item.append(label);
   const excerpt = document.createElement("p");
-  excerpt.append(...excerptNodes(data.excerpt || ""));
+  excerpt.append(...excerptNodes(data.excerpt || "", identity));
   item.append(excerpt);
   return item;
 }
 
 /* Pagefind's excerpt is text with <mark> around the search words: rebuild it
  * from text nodes and <mark> elements only, so no markup from the index runs. */
-function excerptNodes(html) {
+function excerptNodes(html, identity) {
   const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
   const nodes = [];
   for (const node of parsed.body.firstChild.childNodes) {
+    const text = withOwnValues(node.textContent, identity);
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
+      mark.textContent = text;
       nodes.push(mark);
     } else {
-      nodes.push(document.createTextNode(node.textContent));
+      nodes.push(document.createTextNode(text));
     }
   }
   return nodes;
