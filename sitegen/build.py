@@ -35,7 +35,7 @@ from samenloket.stamp import identity_values, with_values
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys
 from .hosting import NGINX_SAMPLE_PATH, nginx_config
-from .markup import date_nl, euro, render_markdown
+from .markup import date_nl, euro, render_markdown, site_markdown
 from .output import (
     RETIRED_DIR,
     STAGING_DIR,
@@ -181,6 +181,7 @@ class Renderer:
                 undefined=jinja2.StrictUndefined,
                 **self.options,
             )
+            env.globals["site_markdown"] = site_markdown
             env.filters.update(
                 markdown=render_markdown,
                 euro=euro,

@@ -61,6 +61,28 @@ def render_markdown(text: str, root: str = "") -> Markup:
     return Markup(html)
 
 
+def site_markdown(text: str, root: str, unoffered: frozenset[str]) -> Markup:
+    """Markdown for one site: a link to a national product the site does not
+    offer becomes plain text, so no link points to a page the site lacks.
+
+    `unoffered` is the same set for most gemeenten, so the result is cached.
+    """
+    return _site_markdown(text or "", root, unoffered)
+
+
+@lru_cache(maxsize=65536)
+def _site_markdown(text: str, root: str, unoffered: frozenset[str]) -> Markup:
+    html = str(render_markdown(text, root))
+    if root + "producten/" in html:
+        for slug in unoffered:
+            opening = f'<a href="{root}producten/{slug}/'
+            if opening in html:
+                first, *rest = html.split(opening)
+                html = first + "".join(
+                    piece.split('">', 1)[1].replace("</a>", "", 1) for piece in rest)
+    return Markup(html)
+
+
 def plain(text: str) -> str:
     """Markdown reduced to plain text (for meta descriptions and JSON-LD)."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")

@@ -140,6 +140,12 @@ class SiteInfo:
         return {p.slug: p for p in self.products}
 
     @cached_property
+    def unoffered(self) -> frozenset[str]:
+        """National products this site does not offer (links to them are text)."""
+        return frozenset(s for s in self.catalogue.products
+                         if s not in self.products_by_slug)
+
+    @cached_property
     def life_events(self) -> list[LifeEvent]:
         return sorted(
             self.catalogue.life_events.values(), key=lambda e: (e.order, e.title)
