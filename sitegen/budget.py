@@ -100,6 +100,7 @@ class SiteWeights:
         self._files = files or {}
         self._sizes: dict[str, int] = {}
         self._css_assets: dict[str, list[str]] = {}
+        self._loads: dict[tuple[tuple[str, ...], frozenset[str]], tuple[int, int]] = {}
 
     def _read(self, relative: str) -> bytes | None:
         data = self._files.get(relative)
@@ -134,16 +135,19 @@ class SiteWeights:
             raise FileNotFoundError(self.root / page)
         html = gzip_size(data) if exact else _upper_bound(len(data))
         sheets: list[str] = []
-        assets: set[str] = set()
+        loaded: set[str] = set()
         for sheet, source in _LOADED.findall(data):
             if sheet:
                 sheets.append(_join(page, sheet.decode("utf-8", "replace")))
             else:
-                assets.add(_join(page, source.decode("utf-8", "replace")))
-        css = sum(self.size(s) for s in sheets)
-        assets |= {a for s in sheets for a in self.css_assets(s)}
-        other = sum(self.size(a) for a in sorted(assets))
-        return PageWeight(self.slug, page, html, css, other)
+                loaded.add(_join(page, source.decode("utf-8", "replace")))
+        key = (tuple(sheets), frozenset(loaded))
+        sizes = self._loads.get(key)
+        if sizes is None:  # most pages of a site load the same files
+            assets = loaded | {a for s in sheets for a in self.css_assets(s)}
+            sizes = self._loads[key] = (sum(self.size(s) for s in sheets),
+                                        sum(self.size(a) for a in sorted(assets)))
+        return PageWeight(self.slug, page, html, *sizes)
 
 
 @lru_cache(maxsize=4096)

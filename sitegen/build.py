@@ -292,8 +292,13 @@ def stage_site(cbs: str) -> SiteResult:
     fingerprints: dict[str, str] = {}
     rendered = 0
     env = None
+    known: dict[int, str] = {}  # pages that share one token list (A–Z, search...)
+    theme_token = ("theme", cbs)
     for spec in site_pages(site, index):
-        fingerprint = index.fingerprint([*spec.tokens, ("theme", cbs)])
+        fingerprint = known.get(id(spec.tokens))
+        if fingerprint is None:
+            fingerprint = known[id(spec.tokens)] = index.fingerprint(spec.tokens,
+                                                                     theme_token)
         fingerprints[spec.path] = fingerprint
         old = state.pages.get(spec.path)
         if old is not None and old[0] == fingerprint and isfile(live_dir + spec.path):

@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -389,6 +390,17 @@ def _write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
+def _folders(paths: Iterable[str]) -> list[str]:
+    """Every folder the paths need, parents before children."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return sorted(folders)
+
+
 def _fill_fresh(staged: Path, live: Path | None, outputs: dict[str, Output],
                 to_write: dict[str, bytes | Link]) -> None:
     """Stage into an empty folder: links to the live files, new files written.
@@ -397,21 +409,17 @@ def _fill_fresh(staged: Path, live: Path | None, outputs: dict[str, Output],
     written in place. Plain strings: this loop runs for every file of a site.
     """
     root, live_dir = f"{staged}/", f"{live}/"
-    made = {""}
+    for folder in _folders(outputs):
+        os.mkdir(root + folder)
     for path in outputs:
-        folder = path.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(root + folder, exist_ok=True)
-            made.add(folder)
-        target = root + path
         data = to_write.get(path)
         if data is None:
             assert live is not None
-            os.link(live_dir + path, target)
+            os.link(live_dir + path, root + path)
         elif isinstance(data, Link):
-            os.link(data.source, target)
+            os.link(data.source, root + path)
         else:
-            with open(target, "xb") as file:
+            with open(root + path, "xb") as file:
                 file.write(data)
 
 
