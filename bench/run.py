@@ -38,10 +38,13 @@ options = BuildOptions(content_dir=content, themes_dir=Path("themes"),
                        output_dir=out, jobs=jobs)
 summary = build_sites(catalogue, options)
 seconds = time.perf_counter() - t0
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+child = resource.getrusage(resource.RUSAGE_CHILDREN)
+own, children = usage.ru_maxrss, child.ru_maxrss
+cpu = usage.ru_utime + usage.ru_stime + child.ru_utime + child.ru_stime
 search = summary.search
-print(json.dumps({"seconds": seconds, "pages": summary.pages,
+print(json.dumps({"seconds": seconds, "pages": summary.pages, "cpu": cpu,
+                  "stamped": summary.pages_stamped,
                   "written": summary.pages_written,
                   "rendered": summary.pages_rendered, "sites": summary.sites,
                   "pieces": summary.export_pieces_rendered,
@@ -54,7 +57,12 @@ print(json.dumps({"seconds": seconds, "pages": summary.pages,
 
 
 def measure_build(content: Path, out: Path, jobs: int) -> dict:
-    """One build in a fresh process: wall time includes imports and loading."""
+    """One build in a fresh process: wall time includes imports and loading.
+
+    Dirty pages of earlier steps are flushed first, so every measurement starts
+    from the same state of the disk.
+    """
+    os.sync()
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", _MEASURE, str(content), str(out), str(jobs)],
@@ -87,11 +95,13 @@ def _floor_site(args: tuple[Path, int, int, str]) -> int:
 def measure_floor(
     root: Path, sites: int, pages: int, page_bytes: int, jobs: int
 ) -> float:
-    """Bare Jinja2: the same page count and average size, same disk and processes."""
-    if root.exists():
-        shutil.rmtree(root)
+    """Bare Jinja2: the same page count and average size, same disk and processes.
+
+    root must not exist yet (see main: nothing is deleted while measuring).
+    """
     body = "<p>" + "x" * max(page_bytes - 200, 0) + "</p>"
     per_site = max(pages // sites, 1)
+    os.sync()
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pool.map(_floor_site, [(root, s, per_site, body) for s in range(sites)])
@@ -164,58 +174,106 @@ def average_page_bytes(out: Path) -> int:
     return int(sum(sizes) / max(len(sizes), 1))
 
 
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return (ordered[middle] if len(ordered) % 2
+            else (ordered[middle - 1] + ordered[middle]) / 2)
+
+
+def _spread(values: list[float], digits: int = 1) -> str:
+    """Median, and the range when there is more than one value."""
+    text = f"{_median(values):.{digits}f} s"
+    if len(values) > 1:
+        text += f" (range {min(values):.{digits}f}–{max(values):.{digits}f})"
+    return text
+
+
 def main() -> int:
     jobs = os.cpu_count() or 1
+    # Nothing is deleted until every measurement is done: for minutes after many
+    # files are deleted, ext4 skips their inodes when it makes new files
+    # (recently_deleted() in ialloc.c), which makes creating files several times
+    # slower, for the floor and the build alike. An older run is moved aside.
+    trash = REPO / "build" / f"bench-old-{os.getpid()}"
     if WORK.exists():
-        shutil.rmtree(WORK)
+        os.rename(WORK, trash)
     WORK.mkdir(parents=True)
     content = WORK / "content"
     shutil.copytree(REPO / "content", content)
-    out = WORK / "public"
-    print("koude build van alle sites…", flush=True)
-    cold = measure_build(content, out, jobs)
+    # The disk's speed also changes from minute to minute here, so the cold build
+    # and the floor are measured in turns, ROUNDS times each, into new folders,
+    # and compared per round.
+    colds: list[dict] = []
+    floors: list[float] = []
+    html_pages = page_bytes = 0
+    for number in range(1, ROUNDS + 1):
+        out = WORK / f"public-{number}"
+        print(f"koude build van alle sites ({number}/{ROUNDS})…", flush=True)
+        colds.append(measure_build(content, out, jobs))
+        if not html_pages:
+            page_bytes = average_page_bytes(out)
+            html_pages = len(_html_pages(out))
+        print(f"ondergrens met kale Jinja2 ({number}/{ROUNDS})…", flush=True)
+        floors.append(measure_floor(WORK / f"floor-{number}", colds[0]["sites"],
+                                    html_pages, page_bytes, jobs))
+    cold = colds[-1]
+    ratios = [c["wall"] / f for c, f in zip(colds, floors, strict=True) if f]
     print("build zonder wijziging…", flush=True)
-    nochange = measure_build(content, out, jobs)
+    nochanges = [measure_build(content, out, jobs) for _ in range(ROUNDS)]
+    nochange = nochanges[-1]
     product = sorted((content / "producten").glob("*.md"))[0]
     print(f"build na wijziging van {product.stem}…", flush=True)
     _edit(product, 1)
     first_edit = measure_build(content, out, jobs)
     # The first edit after a cold build stages every site from scratch (there is
     # no spare yet); every later build stages in the spares: the usual case.
-    print(f"build na nog een wijziging van {product.stem}…", flush=True)
-    _edit(product, 2)
-    edit = measure_build(content, out, jobs)
+    edits = []
+    for number in range(2, ROUNDS + 2):
+        print(f"build na nog een wijziging van {product.stem}…", flush=True)
+        _edit(product, number)
+        edits.append(measure_build(content, out, jobs))
+    edit = edits[-1]
     print("zoeken: Pagefind-CLI per site ter vergelijking…", flush=True)
     cli_seconds, cli_pages = measure_pagefind_cli(out, cold["sites"])
     search_kb = first_search_kb(out)
-    page_bytes = average_page_bytes(out)
-    html_pages = len(_html_pages(out))
-    print("ondergrens met kale Jinja2…", flush=True)
-    floor = measure_floor(WORK / "floor", cold["sites"], html_pages, page_bytes, jobs)
-    ratio = cold["wall"] / floor if floor else float("nan")
     lines = [
         "# Benchmark results",
         "",
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({jobs} cores, Python {platform.python_version()}). Produced by `make bench` "
-        "(bench/run.py); wall times include start-up, imports and loading content.",
+        "(bench/run.py); wall times include start-up, imports and loading content. "
+        f"The cold build and the floor are measured in turns, {ROUNDS} times each "
+        "(the disk here is much faster at some moments than at others); medians, "
+        "with the range.",
         "",
         "| measurement | value |",
         "| --- | --- |",
         f"| sites | {cold['sites']} |",
         f"| files per full build | {cold['pages']} ({html_pages} HTML pages, "
         f"avg {page_bytes} bytes) |",
-        f"| cold full build | {cold['wall']:.1f} s ({cold['pages'] / cold['wall']:.0f} "
-        "files/s) |",
+        f"| cold full build | {_spread([c['wall'] for c in colds])}, "
+        f"{cold['pages'] / _median([c['wall'] for c in colds]):.0f} files/s; "
+        f"CPU {_median([c['cpu'] for c in colds]):.1f} s over all processes; "
+        f"{cold['stamped']} of {cold['rendered']} pages filled in from a shared "
+        "shape |",
         f"| floor: bare Jinja2, same pages, same disk, {jobs} processes "
-        f"| {floor:.1f} s |",
-        f"| cold build / floor | {ratio:.2f}× (target ≤ 2×) |",
-        f"| no-change rebuild | {nochange['wall']:.2f} s, {nochange['written']} files "
-        f"written (target < 2 s, 0 files) |",
+        f"| {_spread(floors)} |",
+        f"| cold build / floor, per round | {_median(ratios):.2f}× (range "
+        f"{min(ratios):.2f}–{max(ratios):.2f}; target ≤ 2×); rounds, cold / "
+        "floor: " + ", ".join(f"{c['wall']:.1f} / {f:.1f} s"
+                              for c, f in zip(colds, floors, strict=True)) + " |",
+        f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
+        f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
+        "0 files) |",
         f"| one-product edit ({product.stem}), staged in the spares (every edit "
-        f"but the first) | {edit['wall']:.2f} s, {edit['rendered']}"
-        f" pages re-rendered, {edit['written']} files written, "
-        f"{edit['pieces']} export pieces rendered (target < 5 s) |",
+        f"but the first) | {_spread([e['wall'] for e in edits], 2)}, "
+        f"{edit['rendered']} pages re-rendered ({edit['stamped']} filled in), "
+        f"{edit['written']} files written, {edit['pieces']} export pieces rendered "
+        "(target < 5 s) |",
         f"| the same, first edit after a cold build (no spares yet: every site "
         f"staged from scratch) | {first_edit['wall']:.2f} s |",
         f"| peak memory | parent {cold['parent_mb']:.0f} MB, largest worker "
@@ -227,6 +285,9 @@ def main() -> int:
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
+    for old in (trash, *(WORK / f"public-{n}" for n in range(1, ROUNDS)),
+                *(WORK / f"floor-{n}" for n in range(1, ROUNDS + 1))):
+        shutil.rmtree(old, ignore_errors=True)  # the last build stays, to look at
     return 0
 
 
@@ -246,8 +307,8 @@ def _search_rows(
         rows.append(
             f"| search index, cold build (included above) | {s['seconds']:.1f} s: "
             f"national bundle once ({s['national_pages']} pages), {s['local_built']} "
-            f"local bundles ({s['local_pages']} pages), {s['sites_linked']} sites "
-            "linked |"
+            f"local bundles, one per group of sites with the same local data "
+            f"({s['local_pages']} pages), {s['sites_linked']} sites linked |"
         )
     n = nochange.get("search")
     if n:
