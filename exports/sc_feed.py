@@ -27,13 +27,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-import markdown
-import nh3
 from lxml import etree
 
+from samenloket.markdown import site_markdown
 from samenloket.model import SECTIONS, Catalogue, Fees
 from samenloket.resolve import (
     ResolvedProduct,
+    not_offered,
     offered_products,
     product_url,
     site_url,
@@ -89,12 +89,6 @@ def default_modified(catalogue: Catalogue) -> date:
     return date(max(years), 1, 1) if years else FALLBACK_MODIFIED
 
 
-@lru_cache(maxsize=8192)
-def _markdown_html(text: str) -> str:
-    """HTML of one Markdown section; cached because 342 sites share the text."""
-    return nh3.clean(markdown.markdown(text, output_format="html"))
-
-
 def _euro(amount: Decimal) -> str:
     return "€ " + f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
@@ -110,8 +104,13 @@ def _fees_html(fees: Fees) -> str:
     return f"<p>Kosten in {fees.year}:</p><ul>{items}</ul>"
 
 
-def _body_html(resolved: ResolvedProduct, base_url: str) -> str:
+def _body_html(resolved: ResolvedProduct, base_url: str,
+               unoffered: frozenset[str]) -> str:
     """The product text as the site shows it: sections, fees, delivery time.
+
+    The Markdown is the site's own rendering (samenloket.markdown), links to
+    products the gemeente does not offer included: they are plain text here
+    too, so the feed never points to a page the site lacks.
 
     sc.xsd declares productHTML as `xs:any` XHTML with processContents="strict",
     but no XHTML schema belongs to SC 4.0, so real XHTML elements can never
@@ -121,19 +120,20 @@ def _body_html(resolved: ResolvedProduct, base_url: str) -> str:
     return _relative_body_html(
         tuple(resolved.sections.items()), resolved.fees, resolved.delivery_time,
         resolved.local_text, resolved.gemeente.name if resolved.local_text else "",
+        unoffered,
     ).replace('href="/', f'href="{base_url}/')
 
 
 @lru_cache(maxsize=4096)
 def _relative_body_html(sections: tuple[tuple[str, str], ...], fees: Fees,
                         delivery_time: str | None, local_text: str | None,
-                        gemeente_name: str) -> str:
+                        gemeente_name: str, unoffered: frozenset[str]) -> str:
     """The body with site-relative links; most gemeenten share it, so it is cached."""
     resolved_sections = dict(sections)
     parts: list[str] = []
     for key, heading in SECTIONS:
         parts.append(f"<h2>{html.escape(heading)}</h2>")
-        parts.append(_markdown_html(resolved_sections[key]))
+        parts.append(site_markdown(resolved_sections[key], "/", unoffered))
         if key == "costs":
             parts.append(_fees_html(fees))
         elif key == "term" and delivery_time:
@@ -141,7 +141,7 @@ def _relative_body_html(sections: tuple[tuple[str, str], ...], fees: Fees,
     if local_text:
         name = html.escape(gemeente_name)
         parts.append(f"<h2>Informatie van de gemeente {name}</h2>")
-        parts.append(_markdown_html(local_text))
+        parts.append(site_markdown(local_text, "/", unoffered))
     return "".join(parts)
 
 
@@ -155,7 +155,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None,
 
 def _add_product(
     root: etree._Element, catalogue: Catalogue, resolved: ResolvedProduct,
-    modified: str, base_url: str,
+    modified: str, base_url: str, unoffered: frozenset[str],
 ) -> None:
     gemeente = resolved.gemeente
     product = resolved.product
@@ -195,7 +195,7 @@ def _add_product(
              scheme="overheid:UniformeProductnaam", resourceIdentifier=uri)
 
     body = _sub(sc, _SC + "body")
-    _sub(body, _SC + "productHTML", _body_html(resolved, base_url))
+    _sub(body, _SC + "productHTML", _body_html(resolved, base_url, unoffered))
 
 
 def _new_root() -> etree._Element:
@@ -236,8 +236,12 @@ def render_sc_products(
     whichever products are rendered with it.
     """
     root = _new_root()
+    unoffered: dict[str, frozenset[str]] = {}  # per gemeente
     for resolved in products:
-        _add_product(root, catalogue, resolved, modified, base_url)
+        cbs = resolved.gemeente.cbs_code
+        if cbs not in unoffered:
+            unoffered[cbs] = not_offered(catalogue, cbs)
+        _add_product(root, catalogue, resolved, modified, base_url, unoffered[cbs])
     if not products:
         return root, []
     data = serialize_feed(root)

@@ -111,6 +111,12 @@ def is_offered(catalogue: Catalogue, cbs_code: str, slug: str) -> bool:
     return catalogue.products[slug].default_offered
 
 
+def not_offered(catalogue: Catalogue, cbs_code: str) -> frozenset[str]:
+    """National products this gemeente does not offer (links to them are text)."""
+    return frozenset(slug for slug in catalogue.products
+                     if not is_offered(catalogue, cbs_code, slug))
+
+
 def resolve(catalogue: Catalogue, cbs_code: str, slug: str) -> ResolvedProduct:
     """Merge the gemeente's local facts over the national product."""
     product = catalogue.products[slug]

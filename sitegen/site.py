@@ -24,6 +24,7 @@ from samenloket.resolve import (
     LIFE_EVENT_PATH,
     PRODUCT_PATH,
     ResolvedProduct,
+    not_offered,
     offered_products,
     profile_for,
     site_url,
@@ -142,8 +143,7 @@ class SiteInfo:
     @cached_property
     def unoffered(self) -> frozenset[str]:
         """National products this site does not offer (links to them are text)."""
-        return frozenset(s for s in self.catalogue.products
-                         if s not in self.products_by_slug)
+        return not_offered(self.catalogue, self.cbs_code)
 
     @cached_property
     def life_events(self) -> list[LifeEvent]:

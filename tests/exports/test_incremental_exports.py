@@ -34,7 +34,7 @@ from exports.sc_feed import (
     render_sc_products,
 )
 from samenloket.model import Catalogue
-from samenloket.resolve import offered_products, site_url
+from samenloket.resolve import not_offered, offered_products, site_url
 
 MODIFIED = date(2026, 3, 1)
 PATHS = (SC_FEED_PATH, OPEN_DATA_PATH)
@@ -46,8 +46,10 @@ def whole_feed(catalogue: Catalogue, cbs_code: str, modified: date) -> bytes:
     root = etree.Element(_SC + "scproducten", nsmap=NSMAP)
     root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
     base_url = site_url(catalogue, cbs_code)
+    unoffered = not_offered(catalogue, cbs_code)
     for resolved in offered_products(catalogue, cbs_code):
-        _add_product(root, catalogue, resolved, modified.isoformat(), base_url)
+        _add_product(root, catalogue, resolved, modified.isoformat(), base_url,
+                     unoffered)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                           pretty_print=True)
 

@@ -198,3 +198,24 @@ def test_all_342_feeds_of_real_content_validate(real_catalogue: Catalogue) -> No
         feed = render_sc_feed(real_catalogue, code, MODIFIED)
         problems += validate_feed(feed, real_catalogue)
     assert problems == [], "\n".join(p.format() for p in problems[:20])
+
+
+def test_feed_never_links_to_a_product_the_gemeente_lacks() -> None:
+    """Zwolle does not offer the identiteitskaart: the paspoort text that links
+    to it reads as plain text in Zwolle's feed, as on Zwolle's site."""
+    import re
+
+    from support import FIXTURE_CONTENT
+
+    from samenloket.loader import load_catalogue
+    from samenloket.resolve import is_offered
+
+    fixture = load_catalogue(FIXTURE_CONTENT)
+    for code, gemeente in fixture.gemeenten.items():
+        feed = render_sc_feed(fixture, code, MODIFIED).decode()
+        own = re.escape(product_url(fixture, code, "x").removesuffix("x/"))
+        linked = set(re.findall(own + r"([a-z0-9-]+)/", feed))
+        assert linked, gemeente.slug
+        assert all(is_offered(fixture, code, slug) for slug in linked), gemeente.slug
+    zwolle = render_sc_feed(fixture, ZWOLLE, MODIFIED).decode()
+    assert "bekijk de identiteitskaart." in zwolle
