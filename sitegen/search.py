@@ -42,12 +42,13 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from importlib import metadata
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from samenloket.model import SECTIONS, Catalogue, LifeEvent, Product
@@ -632,13 +633,22 @@ def _process_service() -> PagefindService:
 
 
 def site_search_links(national: NationalBundle, local: LocalBundle
-                      ) -> dict[str, Link]:
-    """Every file of a site's two bundles, as Links at their paths in the site."""
+                      ) -> Mapping[str, Link]:
+    """Every file of a site's two bundles, as Links at their paths in the site.
+
+    Most sites share both bundles, so the mapping is made once (read only).
+    """
+    return _site_links(bundle_links(national.path), bundle_links(local.path))
+
+
+@lru_cache(maxsize=16)
+def _site_links(national: tuple[tuple[str, Link], ...],
+                local: tuple[tuple[str, Link], ...]) -> Mapping[str, Link]:
     files: dict[str, Link] = {}
-    for prefix, bundle in ((NATIONAL, national.path), (LOCAL, local.path)):
-        for name, link in bundle_links(bundle):
+    for prefix, links in ((NATIONAL, national), (LOCAL, local)):
+        for name, link in links:
             files[f"{SEARCH_DIR}/{prefix}/{name}"] = link
-    return files
+    return MappingProxyType(files)
 
 
 SEARCH_ENTRIES = tuple(f"{SEARCH_DIR}/{b}/{_ENTRY}" for b in (NATIONAL, LOCAL))
