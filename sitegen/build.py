@@ -28,17 +28,24 @@ from typing import Any
 import jinja2
 
 from exports import ExportPiece, SiteExport
+from exports.sc_feed import default_modified
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
 from samenloket.stamp import identity_values, with_values
 
 from .budget import budget_errors
-from .deps import DependencyIndex, export_keys
-from .hosting import NGINX_SAMPLE_PATH, nginx_config
+from .deps import DependencyIndex, export_keys, inputs_digest
+from .hosting import (
+    NGINX_SAMPLE_PATH,
+    HostingError,
+    nginx_config,
+    security_txt_expires,
+)
 from .markup import date_nl, euro, render_markdown, site_markdown
 from .output import (
     RETIRED_DIR,
     STAGING_DIR,
+    STATE_FORMAT,
     Output,
     OutputTree,
     SiteChange,
@@ -55,6 +62,7 @@ from .search import (
     ensure_local_bundle,
     ensure_national_bundle,
     forget_unused_bundles,
+    pagefind_version,
     record_search,
     site_search_links,
 )
@@ -269,6 +277,9 @@ def stage_site(cbs: str) -> SiteResult:
     index: DependencyIndex = _JOB["index"]
     tree: OutputTree = _JOB["tree"]
     renderer: Renderer = _JOB["renderer"]
+    unchanged = _unchanged_site(tree, catalogue.gemeenten[cbs].slug)
+    if unchanged is not None:
+        return unchanged
     theme = theme_for(catalogue, _JOB["themes_dir"], cbs)
     shared, hashes, shared_hash = _theme_assets(tuple(theme.static_dirs))
     css = theme.css.encode("utf-8")
@@ -328,6 +339,24 @@ def stage_site(cbs: str) -> SiteResult:
         tree.stage(slug, state, outputs, fingerprints, extra, digests))
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
     result.budget = budget_errors([result.change], outputs)  # weights (budget.py)
+    return result
+
+
+def _unchanged_site(tree: OutputTree, slug: str) -> SiteResult | None:
+    """The site as it is, when its live version was built from this build's very
+    inputs (deps.inputs_digest) and every file of it is still there."""
+    if _JOB["previous_inputs"].get(slug) != _JOB["inputs"]:
+        return None
+    state = tree.load_state(slug)
+    live_dir = f"{tree.live(slug)}/"
+    if not state.pages or not all(isfile(live_dir + p) for p in state.pages):
+        return None  # a file deleted by hand is made again the usual way
+    change = SiteChange(slug, None, state, [], [], len(state.pages),
+                        state_changed=False)
+    result = SiteResult(change, sum(not _is_search(p) for p in state.pages), 0)
+    search = state.extra.get("search")
+    if isinstance(search, list) and len(search) == 2 and _JOB.get("national"):
+        result.local_key = search[1]
     return result
 
 
@@ -527,12 +556,15 @@ def build_sites(
     national = (ensure_national_bundle(catalogue, tree.root) if options.search
                 else None)
     search_seconds = time.monotonic() - search_started
+    code = code_version(options.themes_dir)
     _JOB.update(
         national=national,
         catalogue=catalogue,
         tree=tree,
         themes_dir=options.themes_dir,
-        index=DependencyIndex(catalogue, code_version(options.themes_dir)),
+        index=DependencyIndex(catalogue, code),
+        inputs=_inputs(catalogue, options, code),
+        previous_inputs=tree.load_inputs(),
         renderer=Renderer(catalogue, options.jinja_environment),
         shapes=plan_shapes(catalogue, codes) if options.shapes else {},
         shape_cache={},  # per process: each forked worker fills its own
@@ -589,6 +621,8 @@ def build_sites(
             tree.save_state_only(change)
     if staging.exists() and not any(staging.iterdir()):
         staging.rmdir()
+    tree.save_inputs({**_JOB["previous_inputs"],
+                      **{r.change.slug: _JOB["inputs"] for r in results}})
     tree.write_file_if_changed("index.html", _root_index(catalogue))
     if national is not None:
         summary.search = _search_summary(national, results, search_seconds, jobs)
@@ -598,6 +632,18 @@ def build_sites(
     purge_retired(tree.root / RETIRED_DIR)  # replaced versions, in the background
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _inputs(catalogue: Catalogue, options: BuildOptions, code: str) -> str:
+    """What every site of this build is made from (see deps.inputs_digest)."""
+    try:  # the dates that do not come from the catalogue
+        expires = security_txt_expires(catalogue.settings).isoformat()
+    except HostingError as exc:  # the sites report it when they are staged
+        expires = f"fout: {exc}"
+    return inputs_digest(
+        catalogue, code, STATE_FORMAT, expires, default_modified(catalogue).isoformat(),
+        pagefind_version() if options.search else None,
+        sorted(options.jinja_environment.items()))
 
 
 def _search_summary(national: NationalBundle, results: list[SiteResult],

@@ -145,6 +145,16 @@ class DependencyIndex:
         self._parts.pop(token, None)
 
 
+def inputs_digest(catalogue: Catalogue, code_version: str, *more: object) -> str:
+    """One digest of everything a build reads: code, the whole catalogue, and
+    `more` (options, dates). A site built from the same digest, with all its
+    files still there, needs no look at its pages at all (~5 ms for all of it,
+    against ~3 ms per site to fingerprint every page)."""
+    digest = hashlib.sha256(f"{code_version}|{more!r}|".encode())
+    digest.update(catalogue.model_dump_json().encode())
+    return digest.hexdigest()[:32]
+
+
 def product_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token]:
     product = index.catalogue.products[slug]
     tokens: list[Token] = [

@@ -299,6 +299,38 @@ class OutputTree:
                 encoding="utf-8")
         return change
 
+    @property
+    def inputs_path(self) -> Path:
+        return self.root / STATE_DIR / "inputs.json"
+
+    def load_inputs(self) -> dict[str, str]:
+        """Per site, the digest of all inputs its live version was built from."""
+        try:
+            data = json.loads(self.inputs_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+            return {}
+        sites = data.get("sites")
+        return ({k: v for k, v in sites.items() if isinstance(v, str)}
+                if isinstance(sites, dict) else {})
+
+    def save_inputs(self, sites: dict[str, str]) -> None:
+        """Write the digests of load_inputs (one file for all sites), if changed."""
+        text = json.dumps({"format": STATE_FORMAT,
+                           "sites": dict(sorted(sites.items()))},
+                          separators=(",", ":"))
+        path = self.inputs_path
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                return
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+
     def save_state_only(self, change: SiteChange) -> None:
         """Record new fingerprints when pages re-rendered to identical bytes."""
         self._write_state(change.slug, change.state)

@@ -193,11 +193,43 @@ def test_local_edit_touches_only_that_gemeente(content: Path, built: Path) -> No
     build(content, built)
     after = snapshot(built)
     changed = {p for p in after if before.get(p) != after[p]}
-    assert changed and all(p.startswith(("zwolle/", ".state/zwolle")) for p in changed)
+    # .state/inputs.json: what the sites were built from (one file for all)
+    assert changed and all(p.startswith(("zwolle/", ".state/zwolle"))
+                           or p == ".state/inputs.json" for p in changed)
     assert (
         "€ 27,50"
         in (built / "zwolle/producten/grofvuil-ophalen/index.html").read_text()
     )
+
+
+def test_unchanged_inputs_skip_every_page(
+    content: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built again from the very same inputs, no site even lists its pages; any
+    change to the catalogue, or a deleted file, sends them the usual way."""
+    import sitegen.build as build_module
+
+    real_site_pages = build_module.site_pages
+    listed: list[str] = []
+
+    def counting(site, index):  # noqa: ANN001, ANN202
+        listed.append(site.slug)
+        return real_site_pages(site, index)
+
+    monkeypatch.setattr(build_module, "site_pages", counting)
+    before = snapshot(built)
+    summary = build(content, built)
+    assert listed == [] and summary.pages_written == 0
+    assert snapshot(built) == before
+    (built / "utrecht" / "contact" / "index.html").unlink()
+    summary = build(content, built)
+    assert listed == ["utrecht"] and summary.pages_written == 1
+    edit(content / "producten/paspoort-aanvragen.md", "Met een paspoort",
+         "Met uw paspoort")
+    summary = build(content, built)
+    assert sorted(listed[1:]) == ["schiermonnikoog", "utrecht", "zwolle"]
+    assert "Met uw paspoort" in (
+        built / "utrecht/producten/paspoort-aanvragen/index.html").read_text()
 
 
 def test_failed_build_leaves_old_output_intact(
