@@ -104,8 +104,14 @@ def product_url(catalogue: Catalogue, cbs_code: str, slug: str) -> str:
     return f"{site_url(catalogue, cbs_code)}/{PRODUCT_PATH.format(slug=slug)}"
 
 
+def _local(catalogue: Catalogue, cbs_code: str, slug: str) -> LocalProduct | None:
+    # Most gemeenten have no profile: no empty one needs to be made for them.
+    profile = catalogue.profiles.get(cbs_code)
+    return profile.products.get(slug) if profile is not None else None
+
+
 def is_offered(catalogue: Catalogue, cbs_code: str, slug: str) -> bool:
-    local = profile_for(catalogue, cbs_code).products.get(slug)
+    local = _local(catalogue, cbs_code, slug)
     if local is not None:
         return local.offered
     return catalogue.products[slug].default_offered
@@ -121,7 +127,7 @@ def resolve(catalogue: Catalogue, cbs_code: str, slug: str) -> ResolvedProduct:
     """Merge the gemeente's local facts over the national product."""
     product = catalogue.products[slug]
     gemeente = catalogue.gemeenten[cbs_code]
-    local = profile_for(catalogue, cbs_code).products.get(slug)
+    local = _local(catalogue, cbs_code, slug)
     if local is None:
         return ResolvedProduct(
             product=product,

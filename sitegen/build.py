@@ -31,7 +31,7 @@ from exports import ExportPiece, SiteExport
 from exports.sc_feed import default_modified
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
-from samenloket.stamp import identity_values, with_values
+from samenloket.stamp import with_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys, inputs_digest
@@ -366,7 +366,7 @@ def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
     (None, ()) for a site that shares its shape with no other: rendered in full.
     """
     key = _JOB["shapes"].get(site.cbs_code)
-    values = identity_values(site.gemeente) if key is not None else None
+    values = site.identity if key is not None else None
     if key is None or values is None:
         return None, ()
     cache: dict[str, SiteShape] = _JOB["shape_cache"]

@@ -95,10 +95,12 @@ class DependencyIndex:
             product = cat.products[args[0]]
             return [product.title, product.summary]
         if kind == "local":  # one gemeente's facts for one product
-            local = profile_for(cat, args[0]).products.get(args[1])
+            profile = cat.profiles.get(args[0])  # most gemeenten have none
+            local = profile.products.get(args[1]) if profile else None
             return local.model_dump(mode="json") if local else None
         if kind == "local_head":  # what a link or card shows of a local product
-            local = profile_for(cat, args[0]).products.get(args[1])
+            profile = cat.profiles.get(args[0])
+            local = profile.products.get(args[1]) if profile else None
             return [local.offered, local.title, local.summary] if local else None
         if kind == "event":
             return cat.life_events[args[0]].model_dump(mode="json")

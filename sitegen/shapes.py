@@ -161,7 +161,7 @@ class SiteShape:
                 rendered: Callable[[], dict[str, SiteExport]],
                 ) -> dict[str, SiteExport]:
         """The site's SC feed and open data, filled in once checked (see module)."""
-        values = identity_values(site.gemeente)
+        values = site.identity
         if self._exports is _UNCHECKED or values is None:
             real = rendered()
             if self._exports is _UNCHECKED and values is not None:

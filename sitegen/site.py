@@ -29,7 +29,7 @@ from samenloket.resolve import (
     profile_for,
     site_url,
 )
-from samenloket.stamp import TEXT_FIELDS
+from samenloket.stamp import TEXT_FIELDS, identity_values
 
 from .deps import (
     DependencyIndex,
@@ -97,6 +97,11 @@ class SiteInfo:
     @cached_property
     def url(self) -> str:
         return site_url(self.catalogue, self.cbs_code)
+
+    @cached_property
+    def identity(self) -> tuple[bytes, ...] | None:
+        """The gemeente's identity values to fill stamps with (None: never stamped)."""
+        return identity_values(self.gemeente)
 
     @property
     def search_identity(self) -> list[tuple[str, str]]:
