@@ -17,10 +17,10 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from os.path import isfile
 from pathlib import Path
 from typing import Any
@@ -295,29 +295,23 @@ def stage_site(cbs: str) -> SiteResult:
     state = tree.load_state(slug)
     live = tree.live(slug)
     live_dir = f"{live}/"  # plain strings: these checks run for every file
-    site.export_keys = lambda: export_keys(index, cbs)
     site.export_previous = lambda: previous_exports(state, live)
     shape, values = _shape_of(site)
+    site.export_keys = (partial(shape.export_keys, site, index) if shape is not None
+                        else partial(export_keys, index, cbs))
     stamped_before = shape.stamped if shape is not None else 0
     outputs: dict[str, Output] = {}
     fingerprints: dict[str, str] = {}
     rendered = 0
     env = None
-    known: dict[int, str] = {}  # pages that share one token list (A–Z, search...)
-    theme_token = ("theme", cbs)
-    for spec in site_pages(site, index):
-        fingerprint = known.get(id(spec.tokens))
-        if fingerprint is None:
-            fingerprint = known[id(spec.tokens)] = index.fingerprint(spec.tokens,
-                                                                     theme_token)
-        fingerprints[spec.path] = fingerprint
-        old = state.pages.get(spec.path)
-        if old is not None and old[0] == fingerprint and isfile(live_dir + spec.path):
-            outputs[spec.path] = None
+    for path, fingerprint, make in _page_plan(site, index, shape, values, theme_hash):
+        fingerprints[path] = fingerprint
+        old = state.pages.get(path)
+        if old is not None and old[0] == fingerprint and isfile(live_dir + path):
+            outputs[path] = None
             continue
         env = env or renderer.env(theme)
-        outputs[spec.path] = (_render(spec, env, site) if shape is None
-                              else shape.page(spec, env, site, values))
+        outputs[path] = make(env)
         rendered += 1
     for path, data in statics.items():
         digest = fingerprints[path] = hashes[path]
@@ -340,6 +334,40 @@ def stage_site(cbs: str) -> SiteResult:
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
     result.budget = budget_errors([result.change], outputs)  # weights (budget.py)
     return result
+
+
+PagePlan = Iterator[tuple[str, str, Callable[[jinja2.Environment], bytes]]]
+
+
+def _page_plan(site: SiteInfo, index: DependencyIndex, shape: SiteShape | None,
+               values: tuple[bytes, ...], theme_hash: str) -> PagePlan:
+    """(path, fingerprint, maker of the bytes) of every page of the site.
+
+    A site of a shared shape takes the shape's page list and fingerprints and
+    lists its own pages only to render one (see sitegen.shapes).
+    """
+    own: dict[str, PageSpec] = {}
+
+    def own_specs() -> dict[str, PageSpec]:
+        if not own:  # the site's own pages, only once one must be rendered
+            own.update((spec.path, spec) for spec in site_pages(site, index))
+        return own
+
+    if shape is not None:
+        plan = shape.plan(site, index, theme_hash, own_specs)
+        if plan is not None:
+            for path, fingerprint in plan:
+                yield path, fingerprint, partial(shape.page, path, site=site,
+                                                 values=values, own=own_specs)
+            return
+    known: dict[int, str] = {}  # pages that share one token list (A–Z, search...)
+    theme_token = ("theme", site.cbs_code)
+    for spec in (own.values() if own else site_pages(site, index)):
+        fingerprint = known.get(id(spec.tokens))
+        if fingerprint is None:
+            fingerprint = known[id(spec.tokens)] = index.fingerprint(spec.tokens,
+                                                                     theme_token)
+        yield spec.path, fingerprint, partial(_render, spec, site=site)
 
 
 def _unchanged_site(tree: OutputTree, slug: str) -> SiteResult | None:

@@ -38,7 +38,7 @@ from samenloket.stamp import (
     value_classes,
 )
 
-from .deps import DependencyIndex
+from .deps import DependencyIndex, export_piece_tokens
 from .search import Record, local_key, local_page_paths, local_products, local_records
 from .site import PageSpec, SiteInfo, site_pages
 
@@ -87,6 +87,10 @@ def local_data_groups(catalogue: Catalogue, codes: Iterable[str]
     return groups
 
 
+def _combined(fingerprint: str, own: str) -> str:
+    return hashlib.blake2b(f"{fingerprint}|{own}".encode(), digest_size=16).hexdigest()
+
+
 class SiteShape:
     """One shape in one worker: its placeholder site and the stamps made so far.
 
@@ -103,25 +107,70 @@ class SiteShape:
         self._specs: dict[str, PageSpec] | None = None
         self._pages: dict[str, Stamp | None] = {}
         self._exports: dict[str, ExportStamp] | None = _UNCHECKED
+        self._fingerprints: dict[str, str] | None = None  # per path, see plan()
+        self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
 
-    def _spec(self, path: str) -> PageSpec | None:
+    def _placeholder_specs(self) -> dict[str, PageSpec]:
         if self._specs is None:
             self._specs = {s.path: s for s in site_pages(self.site, self._index)}
-        return self._specs.get(path)
+        return self._specs
 
-    def page(self, spec: PageSpec, env: jinja2.Environment, site: SiteInfo,
-             values: tuple[bytes, ...]) -> bytes:
+    def _spec(self, path: str) -> PageSpec | None:
+        return self._placeholder_specs().get(path)
+
+    def plan(self, site: SiteInfo, index: DependencyIndex, theme_hash: str,
+             own: Callable[[], dict[str, PageSpec]]) -> list[tuple[str, str]] | None:
+        """(path, fingerprint) of every page of `site`, from the shape's pages.
+
+        A page's fingerprint is its placeholder fingerprint (every input but
+        the identity) combined with the site's own token (gemeente and
+        profile) and theme: no token list is walked per site. None when the
+        site's pages are not the shape's (never, by construction; checked on
+        the first site): then the site is planned the usual way.
+        """
+        if self._fingerprints is None:
+            if list(own()) != list(self._placeholder_specs()):
+                self._fingerprints = {}
+            else:
+                self._fingerprints = {
+                    path: self._index.fingerprint(
+                        [t for t in spec.tokens if t[0] != "site"])
+                    for path, spec in self._placeholder_specs().items()}
+        if not self._fingerprints:
+            return None
+        own_hash = f"{index.token_hash(('site', site.cbs_code))}|{theme_hash}"
+        return [(path, _combined(fingerprint, own_hash))
+                for path, fingerprint in self._fingerprints.items()]
+
+    def export_keys(self, site: SiteInfo, index: DependencyIndex) -> dict[str, str]:
+        """Per offered product, the key of the site's export piece: as plan()
+        makes fingerprints, the placeholder's key combined with the site's own
+        token."""
+        if self._export_keys is None:
+            self._export_keys = {
+                slug: self._index.fingerprint(
+                    [t for t in export_piece_tokens(self._index, MASK_CBS, slug)
+                     if t[0] != "site"])
+                for slug in self._index.offered(MASK_CBS)}
+        own_hash = index.token_hash(("site", site.cbs_code))
+        return {slug: _combined(key, own_hash)
+                for slug, key in self._export_keys.items()}
+
+    def page(self, path: str, env: jinja2.Environment, site: SiteInfo,
+             values: tuple[bytes, ...], own: Callable[[], dict[str, PageSpec]]
+             ) -> bytes:
         """The page for `site`: filled in from the stamp, or rendered."""
-        if spec.path in EXPORT_PATHS:  # site.exports fills them (see exports())
+        if path in EXPORT_PATHS:  # site.exports fills them (see exports())
+            spec = PageSpec(path, [], produce=lambda: site.exports[path].data)
             return self._render(spec, env, site)
-        stamp = self._pages.get(spec.path, _UNCHECKED)
+        stamp = self._pages.get(path, _UNCHECKED)
         if stamp is _UNCHECKED:
-            real = self._render(spec, env, site)
-            self._pages[spec.path] = self._checked_stamp(spec.path, env, real, values)
+            real = self._render(own()[path], env, site)
+            self._pages[path] = self._checked_stamp(path, env, real, values)
             return real
         if stamp is None:
-            return self._render(spec, env, site)
+            return self._render(own()[path], env, site)
         self.stamped += 1
         return stamp.fill(values)
 

@@ -475,7 +475,20 @@ def news_feed(site: SiteInfo) -> bytes:
 
 
 class _StableAtomFeed(Atom1Feed):
-    """An empty feed dates itself 'now'; a fixed date keeps builds byte-stable."""
+    """An empty feed dates itself 'now'; a fixed date keeps builds byte-stable.
+
+    Links are kept as given: Atom links are IRIs (RFC 4287, 4.2.7), ours are
+    plain https addresses, and the placeholder gemeente's (samenloket.stamp)
+    must survive as written for the feed to be filled in like any page.
+    """
+
+    def __init__(self, *, link: str, feed_url: str, **kwargs: Any) -> None:
+        super().__init__(link=link, feed_url=feed_url, **kwargs)
+        self.feed["link"], self.feed["feed_url"] = link, feed_url
+
+    def add_item(self, *, link: str, **kwargs: Any) -> None:
+        super().add_item(link=link, **kwargs)
+        self.items[-1]["link"] = link
 
     def latest_post_date(self) -> datetime:
         if not self.items:

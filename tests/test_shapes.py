@@ -127,3 +127,31 @@ def test_a_template_that_changes_a_name_is_rendered_in_full(
     assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
     page = (tmp_path / "shapes" / "zeist" / "contact" / "index.html").read_text()
     assert "<p>ZEIST</p>" in page
+
+
+def test_edits_of_filled_sites_equal_fresh_full_builds(tmp_path: Path) -> None:
+    """Incremental builds of sites that share a shape: after a national edit only
+    the pages that show it are written, and the result is what a full rendering
+    of the edited catalogue gives."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    out = tmp_path / "public"
+    build(load_catalogue(content, themes_dir=THEMES), out)
+    before = tree(out)
+    product = content / "producten" / "paspoort-aanvragen.md"
+    text = product.read_text(encoding="utf-8")
+    marker = "## Wat is het?\n"
+    product.write_text(text.replace(marker, marker + "Een nieuwe zin.\n", 1),
+                       encoding="utf-8")
+    edited = load_catalogue(content, themes_dir=THEMES)
+    summary = build(edited, out)
+    after = tree(out)
+    changed = {path.split("/", 1)[1] for path in after if after[path] != before[path]}
+    assert changed == {"producten/paspoort-aanvragen/index.html",
+                       "sc/producten.xml", "open-data/producten.json"}, changed
+    assert summary.pages_stamped > 0
+    build(edited, tmp_path / "full", shapes=False)
+    assert after == tree(tmp_path / "full")
+    again = build(edited, out)
+    assert again.pages_written == 0 and tree(out) == after
+
