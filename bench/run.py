@@ -108,6 +108,66 @@ def measure_floor(
     return time.perf_counter() - started
 
 
+# A site's output as the replay floor writes it: folders, files by size, and
+# hard links by the file they share (a path in the store).
+Shape = tuple[list[str], list[tuple[str, int]], list[tuple[str, str]]]
+
+
+def output_shapes(out: Path) -> list[Shape]:
+    """What every built site holds, to write the same again with no work."""
+    shapes: list[Shape] = []
+    for site in sorted(p for p in out.iterdir()
+                       if p.is_dir() and not p.name.startswith(".")):
+        folders, files, links = [], [], []
+        for folder, dirs, names in os.walk(site):
+            dirs.sort()
+            relative = os.path.relpath(folder, site)
+            if relative != ".":
+                folders.append(relative)
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                rel = os.path.relpath(path, site)
+                if stat.st_nlink > 1:  # a file shared with other sites (search)
+                    links.append((rel, f"{stat.st_dev}-{stat.st_ino}"))
+                else:
+                    files.append((rel, stat.st_size))
+        shapes.append((folders, files, links))
+    return shapes
+
+
+def _replay_site(args: tuple[Path, int, Shape]) -> int:
+    root, number, (folders, files, links) = args
+    base = root / f"site{number}"
+    base.mkdir()
+    for folder in folders:
+        (base / folder).mkdir()
+    for rel, size in files:
+        if rel.endswith(".html"):
+            body = "<p>" + "x" * max(size - 200, 0) + "</p>"
+            data = _FLOOR_TEMPLATE.render(title=rel, body=body).encode()
+        else:
+            data = b"x" * size
+        (base / rel).write_bytes(data)
+    for rel, shared in links:
+        os.link(root / "store" / shared, base / rel)
+    return len(files) + len(links)
+
+
+def measure_replay_floor(root: Path, shapes: list[Shape], jobs: int) -> float:
+    """The same folders, files (by size) and hard links as the build wrote, each
+    HTML page from a bare Jinja2 template: what this output costs the disk."""
+    store = root / "store"
+    store.mkdir(parents=True)
+    for shared in {s for _, _, links in shapes for _, s in links}:
+        (store / shared).write_bytes(b"x" * 1000)  # made by the build once too
+    os.sync()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map(_replay_site, [(root, n, shape) for n, shape in enumerate(shapes)])
+    return time.perf_counter() - started
+
+
 def measure_pagefind_cli(out: Path, sites: int, sample: int = 3) -> tuple[float, int]:
     """The naive way: the Pagefind CLI over whole sites, timed on a few, scaled up.
 
@@ -209,7 +269,9 @@ def main() -> int:
     # and compared per round.
     colds: list[dict] = []
     floors: list[float] = []
+    replays: list[float] = []
     html_pages = page_bytes = 0
+    shapes: list[Shape] = []
     for number in range(1, ROUNDS + 1):
         out = WORK / f"public-{number}"
         print(f"koude build van alle sites ({number}/{ROUNDS})…", flush=True)
@@ -217,10 +279,16 @@ def main() -> int:
         if not html_pages:
             page_bytes = average_page_bytes(out)
             html_pages = len(_html_pages(out))
+            shapes = output_shapes(out)
         print(f"ondergrens met kale Jinja2 ({number}/{ROUNDS})…", flush=True)
         floors.append(measure_floor(WORK / f"floor-{number}", colds[0]["sites"],
                                     html_pages, page_bytes, jobs))
+        replays.append(measure_replay_floor(WORK / f"replay-{number}", shapes, jobs))
     cold = colds[-1]
+    files = sum(len(f) for _, f, _ in shapes)
+    links = sum(len(shared) for _, _, shared in shapes)
+    folders = sum(len(d) for d, _, _ in shapes)
+    output_mb = sum(size for _, f, _ in shapes for _, size in f) / 1e6
     ratios = [c["wall"] / f for c, f in zip(colds, floors, strict=True) if f]
     print("build zonder wijziging…", flush=True)
     nochanges = [measure_build(content, out, jobs) for _ in range(ROUNDS)]
@@ -266,6 +334,11 @@ def main() -> int:
         f"{min(ratios):.2f}–{max(ratios):.2f}; target ≤ 2×); rounds, cold / "
         "floor: " + ", ".join(f"{c['wall']:.1f} / {f:.1f} s"
                               for c, f in zip(colds, floors, strict=True)) + " |",
+        f"| for comparison: the same output written with no work (replay: "
+        f"{folders} folders, {files} files, {output_mb:.0f} MB, {links} hard links, "
+        f"HTML from the bare template) | {_spread(replays)}; cold build / replay "
+        f"{_median([c['wall'] / r for c, r in zip(colds, replays, strict=True)]):.2f}"
+        "× |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
@@ -286,7 +359,8 @@ def main() -> int:
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     for old in (trash, *(WORK / f"public-{n}" for n in range(1, ROUNDS)),
-                *(WORK / f"floor-{n}" for n in range(1, ROUNDS + 1))):
+                *(WORK / f"floor-{n}" for n in range(1, ROUNDS + 1)),
+                *(WORK / f"replay-{n}" for n in range(1, ROUNDS + 1))):
         shutil.rmtree(old, ignore_errors=True)  # the last build stays, to look at
     return 0
 

@@ -218,6 +218,7 @@ class SiteShape:
             return real
         if self._exports is None or not identity_ok(site.catalogue, site.cbs_code):
             return rendered()
+        self.stamped += len(self._exports)
         return {path: stamp.fill(values, keys) for path, stamp in self._exports.items()}
 
     def _checked_exports(self, real: dict[str, SiteExport], keys: Mapping[str, str],
