@@ -49,6 +49,7 @@ _LOADED = re.compile(rb'<link rel="stylesheet" href="([^"]+)"'
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
+@lru_cache(maxsize=256)  # the shared stylesheet and script are the same bytes
 def gzip_size(data: bytes) -> int:
     """Bytes on the wire with gzip (header and trailer included)."""
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
