@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STATE_DIR = ".state"
+INPUTS_PATH = f"{STATE_DIR}/inputs.json"  # what each live site was built from
 STAGING_DIR = ".staging"
 RETIRED_DIR = ".retired"
 SPARE_DIR = ".spare"
@@ -299,14 +300,10 @@ class OutputTree:
                 encoding="utf-8")
         return change
 
-    @property
-    def inputs_path(self) -> Path:
-        return self.root / STATE_DIR / "inputs.json"
-
     def load_inputs(self) -> dict[str, str]:
         """Per site, the digest of all inputs its live version was built from."""
         try:
-            data = json.loads(self.inputs_path.read_text(encoding="utf-8"))
+            data = json.loads((self.root / INPUTS_PATH).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
@@ -320,16 +317,7 @@ class OutputTree:
         text = json.dumps({"format": STATE_FORMAT,
                            "sites": dict(sorted(sites.items()))},
                           separators=(",", ":"))
-        path = self.inputs_path
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                return
-        except OSError:
-            pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        self.write_file_if_changed(INPUTS_PATH, text.encode())
 
     def save_state_only(self, change: SiteChange) -> None:
         """Record new fingerprints when pages re-rendered to identical bytes."""
