@@ -13,15 +13,15 @@ things make sure of that:
 - only values that every escaping we use leaves alone are filled in
   (`identity_values`: letters, digits and `` .,()-_:/``; a value with a quote,
   ampersand or anything else is never stamped, its site is rendered in full);
+- the placeholder values are `Opaque`: code that compares, measures or cuts
+  them (a template branching on a name) fails on the placeholder, and that
+  page is rendered in full for every gemeente;
 - the caller compares the first stamped copy with a real rendering of the same
   page for the same gemeente, and renders in full whenever they differ (a
   template that upper-cases a name, an encoder that escapes non-ASCII, a
   marker character typed into a text...). Gemeenten whose values contain
   non-ASCII letters are grouped apart (`value_classes`), so that check also
   covers escapes that touch only those.
-
-Templates must treat a gemeente's identity as opaque text: show it, never
-branch on it or cut it.
 """
 
 from __future__ import annotations
@@ -77,10 +77,40 @@ def value_classes(values: Sequence[bytes]) -> tuple[bool, ...]:
     return tuple(not v.isascii() for v in values)
 
 
+class Opaque(str):
+    """A marker that refuses to be compared, measured or cut.
+
+    Code that only shows a gemeente's identity works on it as on any text;
+    code that branches on it (`{% if site.name == "Zeist" %}`) or cuts it
+    (`site.name[:3]`) raises, so the page is rendered in full for every
+    gemeente instead of being filled in wrongly.
+    """
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("de identiteit van een gemeente is hier alleen tekst")
+
+    def __eq__(self, other: object) -> bool:
+        # Finding the placeholder itself (a dict key) is no comparison of values.
+        if isinstance(other, str) and str.__eq__(self, other):
+            return True
+        self._refuse()
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore
+    __len__ = __getitem__ = __iter__ = __contains__ = _refuse  # type: ignore
+    startswith = endswith = find = rfind = index = rindex = count = _refuse
+    split = rsplit = partition = rpartition = _refuse  # type: ignore
+    upper = lower = title = capitalize = casefold = swapcase = _refuse  # type: ignore
+    __hash__ = str.__hash__
+
+
 def masked_gemeente() -> Gemeente:
-    """A gemeente whose every identity field is its marker."""
+    """A gemeente whose every identity field is its marker (see Opaque)."""
     return Gemeente.model_construct(
-        **{name: marker(slot) for slot, name in enumerate(IDENTITY_FIELDS)}
+        **{name: Opaque(marker(slot)) for slot, name in enumerate(IDENTITY_FIELDS)}
     )
 
 

@@ -111,22 +111,31 @@ def test_filled_feeds_pass_the_full_validation(real: Catalogue, tmp_path: Path) 
                                    if g.slug == slug)].owms_uri.encode() in feed
 
 
-def test_a_template_that_changes_a_name_is_rendered_in_full(
-        real: Catalogue, tmp_path: Path) -> None:
-    """The first filled copy is checked against a real rendering: a theme whose
-    template upper-cases the name gets correct pages, not copied placeholders."""
+@pytest.mark.parametrize(("snippet", "zeist"), [
+    ("<p>{{ site.name|upper }}</p>", "<p>ZEIST</p>"),  # changes the name
+    ("{% if site.name == 'Zeist' %}<p>ZEIST</p>{% endif %}", "<p>ZEIST</p>"),
+    ("{% if site.gemeente.slug.startswith('zei') %}<p>ZEIST</p>{% endif %}",
+     "<p>ZEIST</p>"),  # branches on it
+    ("<p>{{ site.name[:2] }}{{ site.name[2:]|upper }}</p>", "<p>ZeIST</p>"),  # cuts
+])
+def test_a_template_that_does_more_than_show_a_name_is_rendered_in_full(
+        real: Catalogue, tmp_path: Path, snippet: str, zeist: str) -> None:
+    """A theme whose template changes, cuts or branches on a gemeente's name
+    gets correct pages for every gemeente, not a copy of another one's."""
     themes = tmp_path / "themes"
     shutil.copytree(THEMES, themes)
     template = themes / "base" / "templates" / "contact.html"
     text = template.read_text(encoding="utf-8")
     template.write_text(text.replace("{% block content %}",
-                                     "{% block content %}<p>{{ site.name|upper }}</p>",
-                                     1), encoding="utf-8")
+                                     "{% block content %}" + snippet, 1),
+                        encoding="utf-8")
     build(real, tmp_path / "shapes", themes)
     build(real, tmp_path / "full", themes, shapes=False)
     assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
     page = (tmp_path / "shapes" / "zeist" / "contact" / "index.html").read_text()
-    assert "<p>ZEIST</p>" in page
+    assert zeist in page
+    other = (tmp_path / "shapes" / "aalsmeer" / "contact" / "index.html").read_text()
+    assert zeist not in other and "Zeist" not in other
 
 
 def test_edits_of_filled_sites_equal_fresh_full_builds(tmp_path: Path) -> None:
