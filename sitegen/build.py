@@ -2,11 +2,14 @@
 
 The catalogue is loaded and every national text rendered once in the parent
 process; worker processes (forked, so they share that work) each stage whole
-sites. A page is only rendered when its dependency fingerprint changed, and only
-written when its bytes changed; in the SC feed and open data only the entries of
-products whose inputs changed are made again (exports.pieces). A site's search
-index files are staged with its pages. Nothing goes live until every site has
-staged without error; then each changed site is swapped in with one rename.
+sites. Sites that differ only in their gemeente's identity are rendered once per
+shape and filled in (sitegen.shapes). A site built from the very inputs of this
+build is not looked at; otherwise a page is only rendered when its dependency
+fingerprint changed, and only written when its bytes changed; in the SC feed and
+open data only the entries of products whose inputs changed are made again
+(exports.pieces). A site's search index files are staged with its pages.
+Nothing goes live until every site has staged without error; then each changed
+site is swapped in with one rename.
 """
 
 from __future__ import annotations
