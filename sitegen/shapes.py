@@ -78,15 +78,6 @@ def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
             for cbs in members}
 
 
-def local_data_groups(catalogue: Catalogue, codes: Iterable[str]
-                      ) -> dict[str, list[str]]:
-    """local_data_key → the sites with that local data (every site is in one)."""
-    groups: dict[str, list[str]] = {}
-    for cbs in codes:
-        groups.setdefault(local_data_key(catalogue, cbs), []).append(cbs)
-    return groups
-
-
 def _combined(fingerprint: str, own: str) -> str:
     return hashlib.blake2b(f"{fingerprint}|{own}".encode(), digest_size=16).hexdigest()
 
