@@ -69,8 +69,9 @@ LOCAL_PAGES = ("index.html", "contact/index.html", "toegankelijkheid/index.html"
 # Parts of a rendered page that repeat what other records hold.
 LOCAL_EXCLUDE = (".card-list", ".news-list", ".contact-block", ".az-nav", "nav")
 # The files of a Pagefind bundle the browser needs (the UI files are not used:
-# our own small script renders results, with no inline style).
-_SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
+# our own small script renders results, with no inline style; nor is the web
+# worker: the script searches on the page itself, `noWorker`).
+_SCRIPT_FILES = ("pagefind.js", f"wasm.{LANGUAGE}.pagefind")
 _DATA_DIRS = ("index", "fragment", "filter")
 _ENTRY = "pagefind-entry.json"
 LOCAL_CONFIG = {"root_selector": "main", "exclude_selectors": list(LOCAL_EXCLUDE)}

@@ -106,6 +106,27 @@ def test_no_result_message(chromium, base_url: str) -> None:
         context.close()
 
 
+def test_short_terms_wait_for_enter(chromium, base_url: str) -> None:
+    """Two typed letters load no index chunk and show a hint; Enter searches them."""
+    context = chromium.new_context()
+    page = context.new_page()
+    loaded: list[str] = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    try:
+        page.goto(f"{base_url}/utrecht/zoeken/")
+        status = page.locator("#zoekstatus")
+        page.locator("#zoekvraag").press_sequentially("pa", delay=20)
+        expect(status).to_have_text(re.compile("Typ verder"), timeout=15000)
+        page.wait_for_timeout(600)  # longer than the script's pause after typing
+        assert not [u for u in loaded if u.endswith((".pf_index", ".pf_fragment"))]
+        assert page.locator("#zoekresultaten").is_hidden()
+        page.locator("#zoekvraag").press("Enter")
+        expect(status).to_have_text(re.compile("resultat.*“pa”"), timeout=15000)
+        assert page.locator("#zoekresultaten li").count() > 0
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The small fixture: Utrecht and Schiermonnikoog have no local data of their

@@ -16,6 +16,7 @@
  */
 
 const PAGE_SIZE = 10;
+const MIN_TYPED = 3;
 const container = document.getElementById("zoeken");
 
 if (container) {
@@ -41,9 +42,12 @@ async function start(box) {
   let filters = {};
   try {
     pagefind = await import(new URL("zoekindex/landelijk/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
+    // noWorker: our indexes are small enough to search on the page itself,
+    // which spares the first search Pagefind's worker script (~12 KB).
+    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
     await pagefind.mergeIndex(new URL("zoekindex/lokaal/", root).pathname, {
       baseUrl: root.pathname,
+      noWorker: true,
     });
     filters = await hiddenProducts(pagefind);
   } catch (error) {
@@ -93,14 +97,26 @@ async function start(box) {
     }
   }
 
+  // While typing, a term is searched from MIN_TYPED letters on: a letter or
+  // two matches a large part of the index (every chunk it spans is loaded)
+  // and gives no useful results. Enter searches any term.
   let timer;
-  input.addEventListener("input", () => {
+  function typed(pause) {
     clearTimeout(timer);
+    const value = input.value;
+    if (value.trim() && value.trim().length < MIN_TYPED) {
+      latest++;
+      list.replaceChildren();
+      section.hidden = true;
+      status.textContent = "Typ verder, of druk op Enter om te zoeken.";
+      return;
+    }
     timer = setTimeout(() => {
-      remember(input.value);
-      run(input.value);
-    }, 300);
-  });
+      remember(value);
+      run(value);
+    }, pause);
+  }
+  input.addEventListener("input", () => typed(300));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
@@ -109,13 +125,15 @@ async function start(box) {
   });
   more.addEventListener("click", () => showMore(latest, true));
 
-  // Whatever is in the box now (from ?q= or typed while the index was still
-  // loading) is searched at once, so no keystroke before start-up is lost.
-  if (input.value.trim()) {
-    if (input.value !== query) {
-      remember(input.value);
+  // Whatever is in the box now is searched, so no keystroke before start-up
+  // is lost: a term from ?q= at once, a term typed while the index was still
+  // loading as if it had just been typed.
+  if (input.value === query) {
+    if (query.trim()) {
+      await run(query);
     }
-    await run(input.value);
+  } else {
+    typed(0);
   }
 }
 
