@@ -47,6 +47,13 @@ _PRODUCT_PAGE = re.compile(r"^producten/[^/]+/index\.html$")
 _LOADED = re.compile(rb'<link rel="stylesheet" href="([^"]+)"'
                      rb'|<(?:img|script)\b[^>]*\bsrc="([^"]+)"')
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+# A page's loads as written in it: (stylesheet href, b"") or (b"", src).
+RawRefs = tuple[tuple[bytes, bytes], ...]
+
+
+def page_refs(data: bytes) -> RawRefs:
+    """What a page loads (stylesheets, images, scripts), as written in its HTML."""
+    return tuple(_LOADED.findall(data))
 
 
 @lru_cache(maxsize=256)  # the shared stylesheet and script are the same bytes
@@ -95,10 +102,12 @@ class SiteWeights:
     so they are not read back from disk.
     """
 
-    def __init__(self, root: Path, slug: str, files: Mapping[str, bytes] | None = None):
+    def __init__(self, root: Path, slug: str, files: Mapping[str, bytes] | None = None,
+                 refs: Mapping[str, RawRefs] | None = None):
         self.root = Path(root)
         self.slug = slug
         self._files = files or {}
+        self._refs = refs or {}
         self._sizes: dict[str, int] = {}
         self._css_assets: dict[str, list[str]] = {}
         self._loads: dict[tuple[tuple[str, ...], frozenset[str]], tuple[int, int]] = {}
@@ -137,7 +146,8 @@ class SiteWeights:
         html = gzip_size(data) if exact else _upper_bound(len(data))
         sheets: list[str] = []
         loaded: set[str] = set()
-        for sheet, source in _LOADED.findall(data):
+        refs = self._refs.get(page)
+        for sheet, source in page_refs(data) if refs is None else refs:
             if sheet:
                 sheets.append(_join(page, sheet.decode("utf-8", "replace")))
             else:
@@ -191,19 +201,22 @@ def page_problems(weights: SiteWeights, page: str) -> list[str]:
 
 
 def budget_errors(changes: Iterable[SiteChange],
-                  files: Mapping[str, object] | None = None) -> list[str]:
+                  files: Mapping[str, object] | None = None,
+                  refs: Mapping[str, RawRefs] | None = None) -> list[str]:
     """Budget problems in staged sites, checked before they go live.
 
     Only written pages are weighed, unless a stylesheet, font or image changed:
     then every page of that site is. `files` may give the bytes of files just
-    staged (path in the site → bytes; other values are read from disk).
+    staged (path in the site → bytes; other values are read from disk), `refs`
+    what some of those pages load (`page_refs` of their bytes, known without
+    reading them again: see sitegen.shapes).
     """
     errors: list[str] = []
     known = {p: d for p, d in (files or {}).items() if isinstance(d, bytes)}
     for change in changes:
         if change.staged is None:
             continue
-        weights = SiteWeights(change.staged, change.slug, known)
+        weights = SiteWeights(change.staged, change.slug, known, refs)
         assets_changed = any(p.startswith("static/") for p in change.written)
         source = change.state.pages if assets_changed else change.written
         pages = sorted(p for p in source if p.endswith(".html"))

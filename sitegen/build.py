@@ -335,7 +335,8 @@ def stage_site(cbs: str) -> SiteResult:
     result.change = tree.prepare(
         tree.stage(slug, state, outputs, fingerprints, extra, digests))
     result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
-    result.budget = budget_errors([result.change], outputs)  # weights (budget.py)
+    result.budget = budget_errors(  # weights (budget.py)
+        [result.change], outputs, shape.refs if shape is not None else None)
     return result
 
 

@@ -38,6 +38,7 @@ from samenloket.stamp import (
     value_classes,
 )
 
+from .budget import RawRefs, page_refs
 from .deps import DependencyIndex, export_piece_tokens
 from .search import Record, local_key, local_page_paths, local_products, local_records
 from .site import PageSpec, SiteInfo, site_pages
@@ -101,6 +102,10 @@ class SiteShape:
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
+        # What each stamped page loads, where that is the same for every site
+        # of the shape (no identity value in an address): the weight budget
+        # need not look for it in every filled copy.
+        self.refs: dict[str, RawRefs] = {}
 
     def _placeholder_specs(self) -> dict[str, PageSpec]:
         if self._specs is None:
@@ -172,10 +177,16 @@ class SiteShape:
         if spec is None:
             return None
         try:
-            stamp = Stamp.parse(self._render(spec, env, self.site))
+            placeholder = self._render(spec, env, self.site)
+            stamp = Stamp.parse(placeholder)
         except Exception:  # the real rendering worked: render this page in full
             return None
-        return stamp if stamp is not None and stamp.fill(values) == real else None
+        if stamp is None or stamp.fill(values) != real:
+            return None
+        refs = page_refs(real)
+        if page_refs(placeholder) == refs:  # no marker in what the page loads
+            self.refs[path] = refs
+        return stamp
 
     def search_inputs(self, env: jinja2.Environment, theme_hash: str
                       ) -> tuple[str, Callable[[], list[Record]]]:

@@ -22,7 +22,7 @@ from samenloket.stamp import (
     masked_catalogue,
     value_classes,
 )
-from sitegen.build import BuildOptions, BuildSummary, build_sites
+from sitegen.build import BuildError, BuildOptions, BuildSummary, build_sites
 from sitegen.shapes import plan_shapes
 
 # Pilots with their own data, Frisian names and provinces (non-ASCII), names
@@ -164,3 +164,32 @@ def test_edits_of_filled_sites_equal_fresh_full_builds(tmp_path: Path) -> None:
     again = build(edited, out)
     assert again.pages_written == 0 and tree(out) == after
 
+
+
+def test_budget_counts_what_each_filled_page_loads(real: Catalogue,
+                                                   tmp_path: Path) -> None:
+    """A page that loads an address with the gemeente's name in it is weighed
+    with that gemeente's file, not with the file of the site its shape was
+    checked on."""
+    themes = tmp_path / "themes"
+    shutil.copytree(THEMES, themes)
+    template = themes / "base" / "templates" / "contact.html"
+    text = template.read_text(encoding="utf-8")
+    image = '<img src="{{ root }}static/kaart-{{ site.slug }}.svg" alt="">'
+    template.write_text(text.replace("{% block content %}",
+                                     "{% block content %}" + image, 1),
+                        encoding="utf-8")
+    static = themes / "base" / "static"
+    noise = hashlib.shake_256(b"kaart").hexdigest(40 * 1024)  # does not compress
+    for slug in SAMPLE:
+        small = slug != "zeist"
+        (static / f"kaart-{slug}.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg"><desc>'
+            + ("" if small else noise) + "</desc></svg>", encoding="utf-8")
+    for shapes in (True, False):
+        with pytest.raises(BuildError) as info:
+            build(real, tmp_path / f"public-{shapes}", themes, shapes=shapes)
+        problems = [line for line in str(info.value).splitlines()
+                    if "de grens is" in line]
+        assert problems == ["site zeist: contact/index.html: eerste bezoek is "
+                            + problems[0].split("eerste bezoek is ", 1)[1]], problems
