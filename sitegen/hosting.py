@@ -31,7 +31,8 @@ HEADERS_PATH = "_headers"
 NGINX_SAMPLE_PATH = "nginx-samenloket.conf"
 
 # Only our own origin; WebAssembly compilation is needed for the search
-# (Pagefind) and is not 'unsafe-eval': JavaScript eval stays blocked.
+# (Pagefind) and is not 'unsafe-eval': JavaScript eval stays blocked. The search
+# runs on the page itself (no web worker), so no worker may start.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -39,7 +40,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "img-src 'self'",
     "font-src 'self'",
     "connect-src 'self'",
-    "worker-src 'self'",
+    "worker-src 'none'",
     "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
