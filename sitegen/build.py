@@ -139,35 +139,30 @@ class BuildSummary:
         )
 
 
+# Files of the code folders that shape the output (the themes count whole).
+_CODE_SUFFIXES = frozenset({".py", ".html", ".xml", ".txt", ".css", ".json", ".yaml",
+                            ".xsd"})
+
+
 def code_version(themes_dir: Path) -> str:
-    """Hash of the code and templates that shape every page."""
+    """Hash of the code and templates that shape every page, and of every file of
+    every theme: a theme's script, image or font goes into the sites as it is,
+    so a change to any of them must make the build look at the sites again."""
     digest = hashlib.blake2b(digest_size=16)
     roots = [
-        PACKAGE_DIR,
-        PACKAGE_DIR.parent / "exports",
-        PACKAGE_DIR.parent / "samenloket",
-        themes_dir,
+        (PACKAGE_DIR, _CODE_SUFFIXES),
+        (PACKAGE_DIR.parent / "exports", _CODE_SUFFIXES),
+        (PACKAGE_DIR.parent / "samenloket", _CODE_SUFFIXES),
+        (themes_dir, None),
     ]
-    for root in roots:
+    for root, suffixes in roots:
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             if (
                 path.is_file()
                 and "__pycache__" not in path.parts
-                and path.suffix
-                in {
-                    ".py",
-                    ".html",
-                    ".xml",
-                    ".txt",
-                    ".css",
-                    ".json",
-                    ".yaml",
-                    ".svg",
-                    ".woff2",
-                    ".xsd",
-                }
+                and (suffixes is None or path.suffix in suffixes)
             ):
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
@@ -215,11 +210,13 @@ _JOB: dict[str, Any] = {}
 
 @lru_cache(maxsize=64)
 def _theme_assets(
-    static_dirs: tuple[Path, ...],
+    static_dirs: tuple[Path, ...], version: str
 ) -> tuple[dict[str, bytes], dict[str, str], str]:
     """A theme chain's static files, their hashes and one hash of them all.
 
-    Read once per worker: the 339 gemeenten on the base theme share them.
+    Read once per worker and `version` (a build's code_version, which covers
+    every theme file): the 339 gemeenten on the base theme share them, and a
+    process that builds again after a theme file changed reads them again.
     """
     files: dict[str, bytes] = {}
     for directory in reversed(static_dirs):  # most specific theme wins
@@ -232,9 +229,19 @@ def _theme_assets(
     return files, hashes, content_hash("".join(sorted(hashes.values())).encode())
 
 
+def _files_version(directories: Iterable[Path]) -> str:
+    """Names, sizes and times of the files below some folders, as one string."""
+    stats = [(str(path), path.stat().st_size, path.stat().st_mtime_ns)
+             for directory in directories if directory.is_dir()
+             for path in sorted(directory.rglob("*")) if path.is_file()]
+    return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
+
+
 def static_files(theme: Theme) -> dict[str, bytes]:
-    """CSS and assets: shared components, the gemeente's tokens, logo and fonts."""
-    files, _, _ = _theme_assets(tuple(theme.static_dirs))
+    """CSS and assets: shared components, the gemeente's tokens, logo and fonts
+    (as they are on disk now: the preview server runs for hours)."""
+    files, _, _ = _theme_assets(tuple(theme.static_dirs),
+                                _files_version(theme.static_dirs))
     return {**files, "static/css/thema.css": theme.css.encode("utf-8")}
 
 
@@ -284,7 +291,8 @@ def stage_site(cbs: str) -> SiteResult:
     if unchanged is not None:
         return unchanged
     theme = theme_for(catalogue, _JOB["themes_dir"], cbs)
-    shared, hashes, shared_hash = _theme_assets(tuple(theme.static_dirs))
+    shared, hashes, shared_hash = _theme_assets(tuple(theme.static_dirs),
+                                                index.code_version)
     css = theme.css.encode("utf-8")
     statics = {**shared, "static/css/thema.css": css}
     hashes = {**hashes, "static/css/thema.css": content_hash(css)}

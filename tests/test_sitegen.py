@@ -202,6 +202,29 @@ def test_local_edit_touches_only_that_gemeente(content: Path, built: Path) -> No
     )
 
 
+def test_theme_asset_edit_reaches_every_site(content: Path, tmp_path: Path) -> None:
+    """A changed script, image or font of a theme goes live on every site that
+    uses it, in the same process too; nothing else is rewritten, not even the
+    feeds whose piece keys changed with it."""
+    themes = tmp_path / "themes"
+    shutil.copytree(THEMES, themes)
+    out = tmp_path / "public"
+    build(content, out, themes)
+    before = snapshot(out)
+    script = themes / "base/static/js/zoeken.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n// nieuw\n",
+                      encoding="utf-8")
+    summary = build(content, out, themes)
+    after = snapshot(out)
+    changed = {p for p in after if before.get(p) != after[p]
+               and not p.startswith((".state/", ".search/", ".spare"))
+               and "/zoekindex/" not in p}
+    assert changed == {f"{site}/static/js/zoeken.js"
+                       for site in ("utrecht", "zwolle", "schiermonnikoog")}
+    assert summary.pages_written == 3
+    assert "// nieuw" in (out / "zwolle/static/js/zoeken.js").read_text()
+
+
 def test_unchanged_inputs_skip_every_page(
     content: Path, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
