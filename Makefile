@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 
 .PHONY: install run build serve test test-cms test-fast bench cms lint clean browser \
-	frontend-deps
+	nginx frontend-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "installeer chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+## Debian's nginx, so the test can check the sample config with `nginx -t`
+## (installed only: the package does not start it here)
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else echo "installeer nginx: sudo apt-get install nginx-light"; exit 1; fi; }
+
 ## npm test tools pinned in package-lock.json (axe-core, vnu.jar); --ignore-scripts:
 ## vnu-jar's optional Java download is not needed (Java is on the machine)
 NPM_STAMP := node_modules/.installed-stamp
@@ -51,7 +59,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 frontend-deps: $(NPM_STAMP)
 
-test: install browser frontend-deps
+test: install browser nginx frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

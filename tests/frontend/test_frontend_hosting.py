@@ -188,7 +188,7 @@ def test_no_cookies_and_no_third_party_requests(chromium, base_url: str) -> None
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None or shutil.which("openssl") is None,
-                    reason="nginx is not installed (optional check)")
+                    reason="nginx is not installed: make nginx")
 def test_nginx_sample_is_accepted_by_nginx(frontend_site: Path, tmp_path: Path) -> None:
     """`nginx -t` accepts the sample (with a throw-away certificate)."""
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
