@@ -231,9 +231,10 @@ def _theme_assets(
 
 def _files_version(directories: Iterable[Path]) -> str:
     """Names, sizes and times of the files below some folders, as one string."""
-    stats = [(str(path), path.stat().st_size, path.stat().st_mtime_ns)
+    stats = [(str(path), stat.st_size, stat.st_mtime_ns)
              for directory in directories if directory.is_dir()
-             for path in sorted(directory.rglob("*")) if path.is_file()]
+             for path in sorted(directory.rglob("*")) if path.is_file()
+             for stat in (path.stat(),)]
     return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
 
 
