@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from os.path import isfile
@@ -60,10 +61,10 @@ from .search import (
     SEARCH_DIR,
     SEARCH_ENTRIES,
     LocalBundle,
+    NationalBuild,
     NationalBundle,
     SearchSummary,
     ensure_local_bundle,
-    ensure_national_bundle,
     forget_unused_bundles,
     pagefind_version,
     record_search,
@@ -554,6 +555,69 @@ def _stage_safely(cbs: str) -> tuple[str, Any]:
         return "error", f"gemeente {cbs}: {type(exc).__name__}: {exc}"
 
 
+def _stage_batch(codes: list[str]) -> list[tuple[str, Any]]:
+    """Stage a batch of sites in one worker (see _batches)."""
+    return [_stage_safely(cbs) for cbs in codes]
+
+
+SMALL_SHAPE = 32
+"""A shape with at most this many sites is staged by one worker: making a
+shape's stamps costs as much as filling in about ten of its sites, so doing it
+in every worker pays only for the big shapes."""
+
+
+def _batches(codes: list[str], shapes: dict[str, str]) -> list[list[str]]:
+    """The sites in the groups and order the workers take them.
+
+    Sites rendered in full and small shapes (whole, in one batch) go first and
+    the big shapes' sites follow in fours: the longest tasks first, so the
+    workers finish at about the same time.
+    """
+    members: dict[str, list[str]] = {}
+    alone: list[list[str]] = []
+    for cbs in codes:
+        key = shapes.get(cbs)
+        if key is None:
+            alone.append([cbs])
+        else:
+            members.setdefault(key, []).append(cbs)
+    small = [group for group in members.values() if len(group) <= SMALL_SHAPE]
+    big = [group[i:i + 4] for group in members.values() if len(group) > SMALL_SHAPE
+           for i in range(0, len(group), 4)]
+    return alone + small + big
+
+
+def _to_stage(codes: list[str]) -> list[str]:
+    """The sites whose live version was not built from this build's inputs."""
+    catalogue: Catalogue = _JOB["catalogue"]
+    previous, inputs = _JOB["previous_inputs"], _JOB["inputs"]
+    return [cbs for cbs in codes
+            if previous.get(catalogue.gemeenten[cbs].slug) != inputs]
+
+
+def _compile_templates(catalogue: Catalogue, themes_dir: Path,
+                       codes: list[str]) -> None:
+    """Compile the templates of the themes these sites use, before the workers
+    fork: they inherit them instead of each compiling its own (~0.13 s each).
+
+    A theme or template that fails is left alone: staging the site reports it,
+    naming the gemeente.
+    """
+    renderer: Renderer = _JOB["renderer"]
+    seen: set[str] = set()
+    for cbs in codes:
+        name = profile_for(catalogue, cbs).theme
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            env = renderer.env(theme_for(catalogue, themes_dir, cbs))
+            for template in env.list_templates():
+                env.get_template(template)
+        except Exception:  # noqa: BLE001 - reported per site, with its gemeente
+            continue
+
+
 def select_gemeenten(catalogue: Catalogue, names: Iterable[str] | None) -> list[str]:
     """CBS codes to build: all, or those named by CBS code or slug."""
     if not names:
@@ -593,34 +657,48 @@ def build_sites(
     if staging.exists():  # left by an interrupted build: never live, safe to drop
         shutil.rmtree(staging)
     purge_retired(tree.root / RETIRED_DIR)  # what a stopped build left behind
-    search_started = time.monotonic()
-    national = (ensure_national_bundle(catalogue, tree.root) if options.search
-                else None)
-    search_seconds = time.monotonic() - search_started
-    code = code_version(options.themes_dir)
-    _JOB.update(
-        national=national,
-        catalogue=catalogue,
-        tree=tree,
-        themes_dir=options.themes_dir,
-        index=DependencyIndex(catalogue, code),
-        inputs=_inputs(catalogue, options, code),
-        previous_inputs=tree.load_inputs(),
-        renderer=Renderer(catalogue, options.jinja_environment),
-        shapes=plan_shapes(catalogue, codes) if options.shapes else {},
-        shape_cache={},  # per process: each forked worker fills its own
-        search_groups=({cbs: local_data_key(catalogue, cbs) for cbs in codes}
-                       if options.search else {}),
-        local_bundles={},  # per process, like shape_cache
-    )
+    # Pagefind indexes the national texts in the background meanwhile the
+    # build is prepared (see NationalBuild); the workers start when it is done.
+    national_build = NationalBuild(catalogue, tree.root) if options.search else None
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
+    forking = jobs > 1 and len(codes) > 1
+    try:
+        code = code_version(options.themes_dir)
+        _JOB.update(
+            national=None,
+            catalogue=catalogue,
+            tree=tree,
+            themes_dir=options.themes_dir,
+            index=DependencyIndex(catalogue, code),
+            inputs=_inputs(catalogue, options, code),
+            previous_inputs=tree.load_inputs(),
+            renderer=Renderer(catalogue, options.jinja_environment),
+            shapes=plan_shapes(catalogue, codes) if options.shapes else {},
+            shape_cache={},  # per process: each forked worker fills its own
+            search_groups=({cbs: local_data_key(catalogue, cbs) for cbs in codes}
+                           if options.search else {}),
+            local_bundles={},  # per process, like shape_cache
+        )
+        if forking:
+            _compile_templates(catalogue, options.themes_dir, _to_stage(codes))
+    except BaseException:
+        if national_build is not None:
+            with suppress(BaseException):  # the first error is the one to report
+                national_build.wait()
+        raise
+    national = national_build.wait() if national_build is not None else None
+    search_seconds = national_build.seconds if national_build is not None else 0.0
+    _JOB["national"] = national
     results: list[SiteResult] = []
     errors: list[str] = []
-    if jobs > 1 and len(codes) > 1:
+    if forking:
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
-            for status, value in pool.imap_unordered(_stage_safely, codes, chunksize=4):
-                _collect(status, value, results, errors, options, len(codes), started)
+            batches = _batches(codes, _JOB["shapes"])
+            for outcomes in pool.imap_unordered(_stage_batch, batches):
+                for status, value in outcomes:
+                    _collect(status, value, results, errors, options, len(codes),
+                             started)
     else:
         for code in codes:
             _collect(

@@ -42,7 +42,9 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -307,18 +309,21 @@ class PagefindService:
         """Send requests without waiting in between; return answers in order."""
         assert self._process.stdin is not None
         ids = []
-        for payload in payloads:
-            self._next_id += 1
-            ids.append(self._next_id)
-            request = json.dumps({"message_id": self._next_id, "payload": payload})
-            self._process.stdin.write(base64.b64encode(request.encode()) + b",")
-        self._process.stdin.flush()
+        try:
+            for payload in payloads:
+                self._next_id += 1
+                ids.append(self._next_id)
+                request = json.dumps({"message_id": self._next_id, "payload": payload})
+                self._process.stdin.write(base64.b64encode(request.encode()) + b",")
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            raise self._stopped() from None
         answers = []
         with self._ready:
             for message_id in ids:
                 while message_id not in self._answers:
                     if self._process.poll() is not None and -1 not in self._answers:
-                        raise SearchError("Pagefind is onverwacht gestopt")
+                        raise self._stopped()
                     if -1 in self._answers:
                         raise SearchError(f"Pagefind: {self._answers.pop(-1)}")
                     self._ready.wait(timeout=1)
@@ -348,9 +353,21 @@ class PagefindService:
         self.send_many([{"type": "DeleteIndex", "index_id": i} for i in ids])
         return sum(len(records) for records, _, _ in jobs)
 
+    def _stopped(self) -> SearchError:
+        try:
+            code = self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - closed its input only
+            self._process.kill()
+            code = self._process.wait()
+        return SearchError(
+            f"Pagefind ({pagefind_executable()}) is onverwacht gestopt met code "
+            f"{code}: installeer het opnieuw met 'make install', of zet "
+            "PAGEFIND_BINARY_PATH op een werkende pagefind")
+
     def close(self) -> None:
         if self._process.stdin:
-            self._process.stdin.close()
+            with suppress(BrokenPipeError):  # it stopped already: send_many said so
+                self._process.stdin.close()
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
@@ -539,25 +556,63 @@ def national_key(catalogue: Catalogue) -> str:
 
 def ensure_national_bundle(catalogue: Catalogue, output_dir: Path) -> NationalBundle:
     """The national bundle for this catalogue, built once if it is not stored yet."""
-    store = SearchStore(output_dir)
-    key = national_key(catalogue)
-    path = store.national(key)
-    if (path / _ENTRY).is_file():
-        bundle = NationalBundle(key, path)
-    else:
+    return NationalBuild(catalogue, output_dir).wait()
+
+
+class NationalBuild:
+    """The national bundle being made while the caller prepares the build.
+
+    The records are rendered at once (their Markdown is cached, and the sites'
+    pages reuse it); Pagefind indexes them in a background thread, so the
+    build can do other work in the meantime. `wait()` must be called before
+    worker processes are forked: when it returns, the thread and the Pagefind
+    process are gone.
+    """
+
+    def __init__(self, catalogue: Catalogue, output_dir: Path) -> None:
+        started = time.monotonic()
+        store = SearchStore(output_dir)
+        key = national_key(catalogue)
+        self.path = path = store.national(key)
+        self._outcome: list[NationalBundle | BaseException] = []
+        self._thread: threading.Thread | None = None
+        self.seconds = 0.0  # the bundle's own time: rendering and indexing
+        if (path / _ENTRY).is_file():
+            self._outcome.append(NationalBundle(key, path))
+            self.seconds = time.monotonic() - started
+            return
         previous = store.load().get("national")
         reuse = store.national(previous) if isinstance(previous, str) else None
         records, cache = _cached_national_records(catalogue, store)
-        service = PagefindService()  # not kept: forked workers must not share it
-        try:
-            pages = _build_bundle(service, records, path, {"root_selector": "main"},
-                                  scripts=True, reuse=reuse)
-        finally:
-            service.close()
-        bundle = NationalBundle(key, path, built=True, pages=pages,
-                                record_cache=cache)
-    bundle_links(path)  # stat once here; forked workers inherit the answer
-    return bundle
+
+        def index() -> None:
+            try:
+                service = PagefindService()  # not kept: workers must not share it
+                try:
+                    pages = _build_bundle(service, records, path,
+                                          {"root_selector": "main"},
+                                          scripts=True, reuse=reuse)
+                finally:
+                    service.close()
+                self._outcome.append(NationalBundle(key, path, built=True, pages=pages,
+                                                    record_cache=cache))
+            except BaseException as exc:  # raised again by wait(), in the caller
+                self._outcome.append(exc)
+            self.seconds = time.monotonic() - started
+
+        self._thread = threading.Thread(target=index, name="zoekindex-landelijk",
+                                        daemon=True)
+        self._thread.start()
+
+    def wait(self) -> NationalBundle:
+        """The finished bundle (its files stated once: forked workers inherit it)."""
+        if self._thread is not None:
+            self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        bundle_links(self.path)
+        return outcome
 
 
 def bundle_links(bundle: Path) -> tuple[tuple[str, Link], ...]:

@@ -193,3 +193,22 @@ def test_budget_counts_what_each_filled_page_loads(real: Catalogue,
                     if "de grens is" in line]
         assert problems == ["site zeist: contact/index.html: eerste bezoek is "
                             + problems[0].split("eerste bezoek is ", 1)[1]], problems
+
+
+def test_small_shapes_go_to_one_worker_and_long_tasks_first() -> None:
+    """A worker that stages a shape's first site makes its stamps; a small shape
+    is one batch (one worker), a big one is dealt out in fours, and sites
+    rendered in full come first."""
+    from sitegen.build import SMALL_SHAPE, _batches
+
+    big = [f"GM{n:04d}" for n in range(SMALL_SHAPE + 5)]
+    small = ["GM9001", "GM9002", "GM9003"]
+    alone = ["GM8001", "GM8002"]
+    codes = sorted(big + small + alone)
+    shapes = {**{c: "groot" for c in big}, **{c: "klein" for c in small}}
+    batches = _batches(codes, shapes)
+    assert sorted(c for batch in batches for c in batch) == codes  # each site once
+    assert batches[:2] == [["GM8001"], ["GM8002"]]
+    assert batches[2] == small
+    assert all(len(b) <= 4 and set(b) <= set(big) for b in batches[3:])
+    assert len(batches) == 3 + -(-len(big) // 4)

@@ -11,7 +11,7 @@ import pytest
 from frontend_support import build, make_frontend_content
 from support import edit, output_files
 
-from sitegen.search import SEARCH_DIR, STORE_DIR
+from sitegen.search import SEARCH_DIR, STORE_DIR, SearchError
 
 SITES = ("amersfoort", "schiermonnikoog", "utrecht", "zwolle")
 
@@ -125,3 +125,22 @@ def test_national_records_cache_matches_fresh_rendering(tmp_path: Path) -> None:
         update={"products": {**catalogue.products, slug: product}})
     again, _ = _cached_national_records(edited, store)
     assert again == national_records(edited) and again != first
+
+
+def test_failed_national_index_stops_the_build_and_keeps_the_sites(
+        site: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind indexes the national texts while the build prepares; when it
+    fails, the build stops with Pagefind's error before any site is staged."""
+    content, out = site
+    before = files(out)
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    edit(next((content / "producten").glob("*.md")), "## Wat is het?\n",
+         "## Wat is het?\nNieuwe zin.\n")
+    with pytest.raises(SearchError, match="Pagefind"):
+        build(content, out, jobs=2)
+    assert files(out) == before
+    assert not (out / ".staging").exists() or not any((out / ".staging").iterdir())
