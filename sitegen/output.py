@@ -456,8 +456,22 @@ def _fill_fresh(staged: Path, live: Path | None, outputs: dict[str, Output],
         elif isinstance(data, Link):
             os.link(data.source, root + path)
         else:
-            with open(root + path, "xb") as file:
-                file.write(data)
+            _create(root + path, data)
+
+
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+def _create(path: str, data: bytes) -> None:
+    """Write a new file (it must not exist): plain system calls, no file object,
+    as this runs for every file of every site."""
+    fd = os.open(path, _CREATE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _fill_from_spare(staged: Path, live: Path, outputs: dict[str, Output],
