@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -286,48 +287,19 @@ def _is_search(path: str) -> bool:
 def stage_site(cbs: str) -> SiteResult:
     """Render what changed in one site, with its search index, and stage it."""
     catalogue: Catalogue = _JOB["catalogue"]
-    index: DependencyIndex = _JOB["index"]
     tree: OutputTree = _JOB["tree"]
-    renderer: Renderer = _JOB["renderer"]
     unchanged = _unchanged_site(tree, catalogue.gemeenten[cbs].slug)
     if unchanged is not None:
         return unchanged
-    theme = theme_for(catalogue, _JOB["themes_dir"], cbs)
-    shared, hashes, shared_hash = _theme_assets(tuple(theme.static_dirs),
-                                                index.code_version)
-    css = theme.css.encode("utf-8")
-    statics = {**shared, "static/css/thema.css": css}
-    hashes = {**hashes, "static/css/thema.css": content_hash(css)}
-    theme_hash = content_hash(
-        (shared_hash + hashes["static/css/thema.css"] + repr(theme.settings)).encode()
-    )
-    index.register(("theme", cbs), theme_hash)
-    logo = theme.settings.get("logo")
-    site = SiteInfo(catalogue, cbs, theme.name, logo=f"static/{logo}" if logo else None)
+    context = _site_context(cbs)
+    theme, site, shape = context.theme, context.site, context.shape
     slug = site.slug
     state = tree.load_state(slug)
-    live = tree.live(slug)
-    live_dir = f"{live}/"  # plain strings: these checks run for every file
-    site.export_previous = lambda: previous_exports(state, live)
-    shape, values = _shape_of(site)
-    site.export_keys = (partial(shape.export_keys, site, index) if shape is not None
-                        else partial(export_keys, index, cbs))
+    live_dir = f"{tree.live(slug)}/"  # plain strings: these checks run for every file
     stamped_before = shape.stamped if shape is not None else 0
-    outputs: dict[str, Output] = {}
-    fingerprints: dict[str, str] = {}
-    rendered = 0
-    env = None
-    for path, fingerprint, make in _page_plan(site, index, shape, values, theme_hash):
-        fingerprints[path] = fingerprint
-        old = state.pages.get(path)
-        if old is not None and old[0] == fingerprint and isfile(live_dir + path):
-            outputs[path] = None
-            continue
-        env = env or renderer.env(theme)
-        outputs[path] = make(env)
-        rendered += 1
-    for path, data in statics.items():
-        digest = fingerprints[path] = hashes[path]
+    outputs, fingerprints, rendered = _render_pages(context, state, live_dir)
+    for path, data in context.statics.items():
+        digest = fingerprints[path] = context.hashes[path]
         old = state.pages.get(path)
         unchanged = old is not None and old == (digest, digest)
         outputs[path] = None if unchanged and isfile(live_dir + path) else data
@@ -348,6 +320,89 @@ def stage_site(cbs: str) -> SiteResult:
     result.budget = budget_errors(  # weights (budget.py)
         [result.change], outputs, shape.refs if shape is not None else None)
     return result
+
+
+@dataclass
+class _SiteContext:
+    """One site with its theme and shape, ready to render."""
+
+    theme: Theme
+    site: SiteInfo
+    statics: dict[str, bytes]  # the theme's files, as they go into the site
+    hashes: dict[str, str]  # their content hashes
+    theme_hash: str
+    shape: SiteShape | None
+    values: tuple[bytes, ...]
+
+
+def _site_context(cbs: str) -> _SiteContext:
+    catalogue: Catalogue = _JOB["catalogue"]
+    index: DependencyIndex = _JOB["index"]
+    theme = theme_for(catalogue, _JOB["themes_dir"], cbs)
+    shared, hashes, shared_hash = _theme_assets(tuple(theme.static_dirs),
+                                                index.code_version)
+    css = theme.css.encode("utf-8")
+    statics = {**shared, "static/css/thema.css": css}
+    hashes = {**hashes, "static/css/thema.css": content_hash(css)}
+    theme_hash = content_hash(
+        (shared_hash + hashes["static/css/thema.css"] + repr(theme.settings)).encode()
+    )
+    index.register(("theme", cbs), theme_hash)
+    logo = theme.settings.get("logo")
+    site = SiteInfo(catalogue, cbs, theme.name, logo=f"static/{logo}" if logo else None)
+    shape, values = _shape_of(site)
+    site.export_keys = (partial(shape.export_keys, site, index) if shape is not None
+                        else partial(export_keys, index, cbs))
+    return _SiteContext(theme, site, statics, hashes, theme_hash, shape, values)
+
+
+def _render_pages(context: _SiteContext, state: SiteState, live_dir: str
+                  ) -> tuple[dict[str, Output], dict[str, str], int]:
+    """The site's pages whose inputs changed since the live version (others None),
+    every page's fingerprint, and how many were rendered."""
+    site, shape = context.site, context.shape
+    index: DependencyIndex = _JOB["index"]
+    site.export_previous = lambda: previous_exports(state, Path(live_dir))
+    outputs: dict[str, Output] = {}
+    fingerprints: dict[str, str] = {}
+    rendered = 0
+    env = None
+    for path, fingerprint, make in _page_plan(site, index, shape, context.values,
+                                              context.theme_hash):
+        fingerprints[path] = fingerprint
+        old = state.pages.get(path)
+        if old is not None and old[0] == fingerprint and isfile(live_dir + path):
+            outputs[path] = None
+            continue
+        env = env or _JOB["renderer"].env(context.theme)
+        outputs[path] = make(env)
+        rendered += 1
+    return outputs, fingerprints, rendered
+
+
+def _prime_shapes(codes: list[str]) -> None:
+    """Make the stamps of every shape that several workers share, before they
+    fork: each would otherwise render and check the shape's first site itself.
+
+    The first site of such a shape is rendered as its worker will (only what
+    changed since its live version) and thrown away; the worker then fills it
+    in like every other site. A failure is left to that site's staging, which
+    reports it naming the gemeente.
+    """
+    tree: OutputTree = _JOB["tree"]
+    sizes = Counter(_JOB["shapes"].values())
+    primed: set[str] = set()
+    for cbs in codes:
+        key = _JOB["shapes"].get(cbs)
+        if key is None or key in primed or sizes[key] <= SMALL_SHAPE:
+            continue
+        primed.add(key)
+        try:
+            context = _site_context(cbs)
+            slug = context.site.slug
+            _render_pages(context, tree.load_state(slug), f"{tree.live(slug)}/")
+        except Exception:  # noqa: BLE001 - the worker starts this shape afresh
+            _JOB["shape_cache"].pop(key, None)
 
 
 PagePlan = Iterator[tuple[str, str, Callable[[jinja2.Environment], bytes]]]
@@ -680,7 +735,9 @@ def build_sites(
             local_bundles={},  # per process, like shape_cache
         )
         if forking:
-            _compile_templates(catalogue, options.themes_dir, _to_stage(codes))
+            to_stage = _to_stage(codes)
+            _compile_templates(catalogue, options.themes_dir, to_stage)
+            _prime_shapes(to_stage)
     except BaseException:
         if national_build is not None:
             with suppress(BaseException):  # the first error is the one to report

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from support import REPO, THEMES, output_files
 
+import sitegen.build
 from exports import validate_feed
 from samenloket.loader import load_catalogue
 from samenloket.model import Catalogue
@@ -90,11 +91,27 @@ def test_shapes_group_sites_without_own_data(real: Catalogue) -> None:
     assert masked.profiles[MASK_CBS].news == real.profiles[codes["zwolle"]].news
 
 
-def test_filled_sites_equal_fully_rendered_sites(real: Catalogue,
-                                                 tmp_path: Path) -> None:
+@pytest.fixture(params=["pinned", "primed"])
+def shape_sharing(request: pytest.FixtureRequest,
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+    """Small shapes are staged whole by one worker; big ones are made in the
+    parent before the workers fork (sitegen.build._prime_shapes). The sample is
+    small, so "primed" treats every shape as big."""
+    if request.param == "primed":
+        monkeypatch.setattr(sitegen.build, "SMALL_SHAPE", 0)
+    sitegen.build._JOB.clear()
+    return request.param
+
+
+def test_filled_sites_equal_fully_rendered_sites(real: Catalogue, tmp_path: Path,
+                                                 shape_sharing: str) -> None:
     """Every file of every sample site, feeds included, is the same either way."""
     summary = build(real, tmp_path / "shapes")
     assert summary.pages_stamped > 0
+    primed = sitegen.build._JOB["shape_cache"]  # the parent's: made before forking
+    shared = set(sitegen.build._JOB["shapes"].values())
+    assert set(primed) == (shared if shape_sharing == "primed" else set())
+    assert all(shape._pages for shape in primed.values())  # stamps made
     full = build(real, tmp_path / "full", shapes=False)
     assert full.pages_stamped == 0
     assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
@@ -119,7 +136,8 @@ def test_filled_feeds_pass_the_full_validation(real: Catalogue, tmp_path: Path) 
     ("<p>{{ site.name[:2] }}{{ site.name[2:]|upper }}</p>", "<p>ZeIST</p>"),  # cuts
 ])
 def test_a_template_that_does_more_than_show_a_name_is_rendered_in_full(
-        real: Catalogue, tmp_path: Path, snippet: str, zeist: str) -> None:
+        real: Catalogue, tmp_path: Path, snippet: str, zeist: str,
+        shape_sharing: str) -> None:
     """A theme whose template changes, cuts or branches on a gemeente's name
     gets correct pages for every gemeente, not a copy of another one's."""
     themes = tmp_path / "themes"
