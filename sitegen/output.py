@@ -18,7 +18,6 @@ thrown away, and the site is staged from scratch.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import os
 import shutil
@@ -28,20 +27,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import xxhash
+
 STATE_DIR = ".state"
 INPUTS_PATH = f"{STATE_DIR}/inputs.json"  # what each live site was built from
 STAGING_DIR = ".staging"
 RETIRED_DIR = ".retired"
 SPARE_DIR = ".spare"
-STATE_FORMAT = 3  # older state files are ignored: the site is staged afresh
+STATE_FORMAT = 4  # older state files are ignored: the site is staged afresh
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
 def content_hash(data: bytes) -> str:
-    """Identity of a file's bytes (SHA-256, which CPUs here compute in hardware:
-    twice as fast as BLAKE2 on pages of ~10 KB)."""
-    return hashlib.sha256(data).hexdigest()[:32]
+    """Identity of a file's bytes: 128-bit XXH3, which tells whether our own
+    output changed about 25 times faster than SHA-256 (0.2 against 6 µs for a
+    page of 10 KB, for every page of every site). Nothing relies on it against
+    an attacker: it only decides which files are written again."""
+    return xxhash.xxh3_128_hexdigest(data)
 
 
 def _libc_renameat2():  # pragma: no cover - depends on the platform
