@@ -144,21 +144,28 @@ class SiteWeights:
         if data is None:
             raise FileNotFoundError(self.root / page)
         html = gzip_size(data) if exact else _upper_bound(len(data))
-        sheets: list[str] = []
-        loaded: set[str] = set()
         refs = self._refs.get(page)
-        for sheet, source in page_refs(data) if refs is None else refs:
-            if sheet:
-                sheets.append(_join(page, sheet.decode("utf-8", "replace")))
-            else:
-                loaded.add(_join(page, source.decode("utf-8", "replace")))
-        key = (tuple(sheets), frozenset(loaded))
+        key = _loads_of(page, page_refs(data) if refs is None else refs)
         sizes = self._loads.get(key)
         if sizes is None:  # most pages of a site load the same files
+            sheets, loaded = key
             assets = loaded | {a for s in sheets for a in self.css_assets(s)}
             sizes = self._loads[key] = (sum(self.size(s) for s in sheets),
                                         sum(self.size(a) for a in sorted(assets)))
         return PageWeight(self.slug, page, html, *sizes)
+
+
+@lru_cache(maxsize=4096)  # the same for a page of every site of a shape
+def _loads_of(page: str, refs: RawRefs) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The stylesheets (in order) and other files a page loads, as site paths."""
+    sheets: list[str] = []
+    loaded: set[str] = set()
+    for sheet, source in refs:
+        if sheet:
+            sheets.append(_join(page, sheet.decode("utf-8", "replace")))
+        else:
+            loaded.add(_join(page, source.decode("utf-8", "replace")))
+    return tuple(sheets), frozenset(loaded)
 
 
 @lru_cache(maxsize=4096)
@@ -179,13 +186,13 @@ def _join(page: str, href: str) -> str:
 
 def page_problems(weights: SiteWeights, page: str) -> list[str]:
     """Every limit this page breaks, as a sentence naming the site and page."""
-    where = f"site {weights.slug}: {page}"
-    problems = []
     bound = weights.weigh(page, exact=False)
     if bound.total <= FIRST_VISIT_LIMIT and (
             not _PRODUCT_PAGE.match(page) or bound.html <= PRODUCT_HTML_LIMIT) \
             and bound.css <= CSS_LIMIT:
         return []
+    where = f"site {weights.slug}: {page}"
+    problems = []
     weight = weights.weigh(page)
     if _PRODUCT_PAGE.match(page) and weight.html > PRODUCT_HTML_LIMIT:
         problems.append(f"{where}: HTML is {_fmt(weight.html)} gzip, de grens voor een "
