@@ -15,9 +15,11 @@ values themselves are checked per gemeente by `identity_ok`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from samenloket.model import Catalogue
 from samenloket.resolve import offered_products, site_url
@@ -27,6 +29,8 @@ from .opendata import OPEN_DATA_PATH, gemeente_frame, render_product_pieces
 from .pieces import ExportPiece, SiteExport
 from .sc_feed import SC_FEED_PATH, default_modified, feed_frame, render_sc_products
 from .sc_validate import _is_https_url, _owms
+
+Counts = tuple[tuple[int, int], ...]  # (slot, how often it occurs)
 
 
 @dataclass(frozen=True)
@@ -40,21 +44,48 @@ class ExportStamp:
 
     def fill(self, values: tuple[bytes, ...], keys: Mapping[str, str]) -> SiteExport:
         """The file of the gemeente with these identity values; keys as given to
-        site_exports (the key of each piece, for the next incremental build)."""
-        head = self.head.fill(values)
-        chunks = [head]
+        site_exports (the key of each piece, for the next incremental build).
+
+        The file is joined once from `_layout` (no bytes per piece), and each
+        piece's range follows from the lengths of the values.
+        """
+        parts, head, ranges = self._layout
+        data = b"".join([values[part] if part.__class__ is int else part
+                         for part in parts])
+        lengths = [len(value) for value in values]
+        at = head[0] + sum(lengths[slot] * times for slot, times in head[1])
+        gap = len(self.gap)
         pieces = []
-        at = len(head)
+        for number, (slug, fixed, counts) in enumerate(ranges):
+            if number:
+                at += gap
+            end = at + fixed + sum(lengths[slot] * times for slot, times in counts)
+            pieces.append(ExportPiece(slug, keys.get(slug, ""), at, end))
+            at = end
+        return SiteExport(data, tuple(pieces), 0)
+
+    @cached_property
+    def _layout(self) -> tuple[list[bytes | int], tuple[int, Counts],
+                               list[tuple[str, int, Counts]]]:
+        """The whole file as segments and slot numbers in order; the head's and
+        each piece's length without values and how often each slot occurs."""
+        parts: list[bytes | int] = []
+
+        def add(stamp: Stamp) -> tuple[int, Counts]:
+            parts.append(stamp.segments[0])
+            for slot, segment in zip(stamp.slots, stamp.segments[1:], strict=True):
+                parts.extend((slot, segment))
+            return (sum(len(s) for s in stamp.segments),
+                    tuple(sorted(Counter(stamp.slots).items())))
+
+        head = add(self.head)
+        ranges = []
         for number, (slug, stamp) in enumerate(self.pieces):
             if number:
-                chunks.append(self.gap)
-                at += len(self.gap)
-            data = stamp.fill(values)
-            pieces.append(ExportPiece(slug, keys.get(slug, ""), at, at + len(data)))
-            chunks.append(data)
-            at += len(data)
-        chunks.append(self.tail.fill(values))
-        return SiteExport(b"".join(chunks), tuple(pieces), 0)
+                parts.append(self.gap)
+            ranges.append((slug, *add(stamp)))
+        add(self.tail)
+        return parts, head, ranges
 
 
 def _stamps(*parts: bytes) -> list[Stamp] | None:
@@ -92,13 +123,16 @@ def export_stamps(
     }
 
 
-def identity_ok(catalogue: Catalogue, cbs_code: str) -> bool:
+def identity_ok(catalogue: Catalogue, cbs_code: str,
+                owms: Collection[str] | None = None) -> bool:
     """Do this gemeente's own values pass the SC rules that look at them?
 
     spatial, authority and creator must name an OWMS URI of a current gemeente,
     and every dcterms:identifier (the site's address plus a product path) must
     be an https link. False sends the gemeente down the fully validated path,
-    which reports the exact problem.
+    which reports the exact problem. `owms`: the OWMS URIs of the catalogue's
+    gemeenten, made once by a caller that asks for many gemeenten.
     """
     uri = catalogue.gemeenten[cbs_code].owms_uri.strip()
-    return uri in _owms(catalogue) and _is_https_url(site_url(catalogue, cbs_code))
+    known = _owms(catalogue) if owms is None else owms
+    return uri in known and _is_https_url(site_url(catalogue, cbs_code))

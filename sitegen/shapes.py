@@ -102,6 +102,8 @@ class SiteShape:
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
+        # The OWMS URIs of the real catalogue's gemeenten (see exports()).
+        self._owms: tuple[Catalogue, frozenset[str]] | None = None
         # What each stamped page loads, where that is the same for every site
         # of the shape (no identity value in an address): the weight budget
         # need not look for it in every filled copy.
@@ -218,7 +220,11 @@ class SiteShape:
             if self._exports is _UNCHECKED and values is not None:
                 self._exports = self._checked_exports(real, keys, values)
             return real
-        if self._exports is None or not identity_ok(site.catalogue, site.cbs_code):
+        if self._owms is None or self._owms[0] is not site.catalogue:
+            gemeenten = site.catalogue.gemeenten.values()
+            self._owms = (site.catalogue, frozenset(g.owms_uri for g in gemeenten))
+        if self._exports is None or not identity_ok(site.catalogue, site.cbs_code,
+                                                    self._owms[1]):
             return rendered()
         self.stamped += len(self._exports)
         return {path: stamp.fill(values, keys) for path, stamp in self._exports.items()}

@@ -230,3 +230,27 @@ def test_small_shapes_go_to_one_worker_and_long_tasks_first() -> None:
     assert batches[2] == small
     assert all(len(b) <= 4 and set(b) <= set(big) for b in batches[3:])
     assert len(batches) == 3 + -(-len(big) // 4)
+
+
+def test_filled_export_pieces_hold_each_products_entry(real: Catalogue) -> None:
+    """A filled export is joined in one go; each piece's byte range must still
+    hold exactly that product's entry with the gemeente's values, as the next
+    incremental build reuses pieces by range."""
+    from exports.stamped import export_stamps
+
+    codes = {g.slug: c for c, g in real.gemeenten.items()}
+    masked = masked_catalogue(real, codes["aalsmeer"])
+    stamps = export_stamps(masked)
+    assert stamps is not None
+    for slug in ("aalsmeer", "sudwest-fryslan"):  # non-ASCII values change lengths
+        values = identity_values(real.gemeenten[codes[slug]])
+        assert values is not None
+        for stamp in stamps.values():
+            keys = {name: f"sleutel-{name}" for name, _ in stamp.pieces}
+            filled = stamp.fill(values, keys)
+            entries = [piece.fill(values) for _, piece in stamp.pieces]
+            assert filled.data == (stamp.head.fill(values) + stamp.gap.join(entries)
+                                   + stamp.tail.fill(values))
+            assert [(p.slug, p.key) for p in filled.pieces] == [
+                (s, f"sleutel-{s}") for s, _ in stamp.pieces]
+            assert [filled.data[p.start:p.end] for p in filled.pieces] == entries
