@@ -234,7 +234,7 @@ def average_page_bytes(out: Path) -> int:
     return int(sum(sizes) / max(len(sizes), 1))
 
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
 
 def _median(values: list[float]) -> float:
