@@ -14,6 +14,7 @@ site is swapped in with one rename.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -750,12 +751,19 @@ def build_sites(
     errors: list[str] = []
     if forking:
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
-            batches = _batches(codes, _JOB["shapes"])
-            for outcomes in pool.imap_unordered(_stage_batch, batches):
-                for status, value in outcomes:
-                    _collect(status, value, results, errors, options, len(codes),
-                             started)
+        # What the parent made (catalogue, stamps, templates) is never garbage in
+        # a worker: frozen, the workers' collections skip it, and do not write to
+        # (and so copy) the pages it shares with the parent.
+        gc.freeze()
+        try:
+            with context.Pool(jobs) as pool:
+                batches = _batches(codes, _JOB["shapes"])
+                for outcomes in pool.imap_unordered(_stage_batch, batches):
+                    for status, value in outcomes:
+                        _collect(status, value, results, errors, options, len(codes),
+                                 started)
+        finally:
+            gc.unfreeze()
     else:
         for code in codes:
             _collect(
