@@ -618,8 +618,9 @@ def _stage_batch(codes: list[str]) -> list[tuple[str, Any]]:
 
 SMALL_SHAPE = 32
 """A shape with at most this many sites is staged by one worker: making a
-shape's stamps costs as much as filling in about ten of its sites, so doing it
-in every worker pays only for the big shapes."""
+shape's stamps (its first site rendered twice and compared) costs as much as
+filling in about twenty of its sites. Bigger shapes are shared by the workers
+and their stamps made before they fork (_prime_shapes)."""
 
 
 def _batches(codes: list[str], shapes: dict[str, str]) -> list[list[str]]:
@@ -654,7 +655,7 @@ def _to_stage(codes: list[str]) -> list[str]:
 def _compile_templates(catalogue: Catalogue, themes_dir: Path,
                        codes: list[str]) -> None:
     """Compile the templates of the themes these sites use, before the workers
-    fork: they inherit them instead of each compiling its own (~0.13 s each).
+    fork: they inherit them instead of each compiling its own (~0.1 s each).
 
     A theme or template that fails is left alone: staging the site reports it,
     naming the gemeente.
