@@ -144,6 +144,10 @@ class SiteWeights:
         if data is None:
             raise FileNotFoundError(self.root / page)
         html = gzip_size(data) if exact else _upper_bound(len(data))
+        return PageWeight(self.slug, page, html, *self._loaded_sizes(page, data))
+
+    def _loaded_sizes(self, page: str, data: bytes) -> tuple[int, int]:
+        """(CSS, everything else) that the page loads, on the wire."""
         refs = self._refs.get(page)
         key = _loads_of(page, page_refs(data) if refs is None else refs)
         sizes = self._loads.get(key)
@@ -152,7 +156,22 @@ class SiteWeights:
             assets = loaded | {a for s in sheets for a in self.css_assets(s)}
             sizes = self._loads[key] = (sum(self.size(s) for s in sheets),
                                         sum(self.size(a) for a in sorted(assets)))
-        return PageWeight(self.slug, page, html, *sizes)
+        return sizes
+
+    def all_within_bounds(self, pages: Iterable[str]) -> bool:
+        """Does every page keep every limit by its cheap upper bound? One quick
+        pass for the usual case; a page that might not is then weighed exactly
+        (page_problems)."""
+        for page in pages:
+            data = self._read(page)
+            if data is None:
+                return False
+            css, other = self._loaded_sizes(page, data)
+            html = _upper_bound(len(data))
+            if (html + css + other > FIRST_VISIT_LIMIT or css > CSS_LIMIT
+                    or (html > PRODUCT_HTML_LIMIT and _PRODUCT_PAGE.match(page))):
+                return False
+        return True
 
 
 @lru_cache(maxsize=4096)  # the same for a page of every site of a shape
@@ -226,8 +245,10 @@ def budget_errors(changes: Iterable[SiteChange],
         weights = SiteWeights(change.staged, change.slug, known, refs)
         assets_changed = any(p.startswith("static/") for p in change.written)
         source = change.state.pages if assets_changed else change.written
-        pages = sorted(p for p in source if p.endswith(".html"))
-        for page in pages:
+        pages = [p for p in source if p.endswith(".html")]
+        if weights.all_within_bounds(pages):
+            continue
+        for page in sorted(pages):
             errors += page_problems(weights, page)
     return errors
 
