@@ -27,6 +27,7 @@ import jinja2
 from exports import SiteExport
 from exports.opendata import OPEN_DATA_PATH
 from exports.sc_feed import SC_FEED_PATH
+from exports.sc_pieces import owms_gemeenten
 from exports.stamped import ExportStamp, export_stamps, identity_ok
 from samenloket.model import Catalogue
 from samenloket.resolve import profile_for
@@ -103,7 +104,7 @@ class SiteShape:
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
         # The OWMS URIs of the real catalogue's gemeenten (see exports()).
-        self._owms: tuple[Catalogue, frozenset[str]] | None = None
+        self._owms: tuple[Catalogue, Mapping[str, object]] | None = None
         # What each stamped page loads, where that is the same for every site
         # of the shape (no identity value in an address): the weight budget
         # need not look for it in every filled copy.
@@ -221,8 +222,7 @@ class SiteShape:
                 self._exports = self._checked_exports(real, keys, values)
             return real
         if self._owms is None or self._owms[0] is not site.catalogue:
-            gemeenten = site.catalogue.gemeenten.values()
-            self._owms = (site.catalogue, frozenset(g.owms_uri for g in gemeenten))
+            self._owms = (site.catalogue, owms_gemeenten(site.catalogue))
         if self._exports is None or not identity_ok(site.catalogue, site.cbs_code,
                                                     self._owms[1]):
             return rendered()
