@@ -28,7 +28,7 @@ from samenloket.stamp import MASK_CBS, Stamp
 from .opendata import OPEN_DATA_PATH, gemeente_frame, render_product_pieces
 from .pieces import ExportPiece, SiteExport
 from .sc_feed import SC_FEED_PATH, default_modified, feed_frame, render_sc_products
-from .sc_validate import _is_https_url, _owms
+from .sc_validate import _is_https_url
 
 Counts = tuple[tuple[int, int], ...]  # (slot, how often it occurs)
 
@@ -123,16 +123,14 @@ def export_stamps(
     }
 
 
-def identity_ok(catalogue: Catalogue, cbs_code: str,
-                owms: Collection[str] | None = None) -> bool:
+def identity_ok(catalogue: Catalogue, cbs_code: str, owms: Collection[str]) -> bool:
     """Do this gemeente's own values pass the SC rules that look at them?
 
     spatial, authority and creator must name an OWMS URI of a current gemeente,
     and every dcterms:identifier (the site's address plus a product path) must
     be an https link. False sends the gemeente down the fully validated path,
     which reports the exact problem. `owms`: the OWMS URIs of the catalogue's
-    gemeenten, made once by a caller that asks for many gemeenten.
+    gemeenten (sc_pieces.owms_gemeenten), made once for many gemeenten.
     """
     uri = catalogue.gemeenten[cbs_code].owms_uri.strip()
-    known = _owms(catalogue) if owms is None else owms
-    return uri in known and _is_https_url(site_url(catalogue, cbs_code))
+    return uri in owms and _is_https_url(site_url(catalogue, cbs_code))

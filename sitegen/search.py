@@ -554,11 +554,6 @@ def national_key(catalogue: Catalogue) -> str:
                  for _, e in sorted(catalogue.life_events.items())])
 
 
-def ensure_national_bundle(catalogue: Catalogue, output_dir: Path) -> NationalBundle:
-    """The national bundle for this catalogue, built once if it is not stored yet."""
-    return NationalBuild(catalogue, output_dir).wait()
-
-
 class NationalBuild:
     """The national bundle being made while the caller prepares the build.
 
