@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import shutil
 import sys
@@ -75,6 +74,7 @@ from .search import (
 from .shapes import SiteShape, local_data_key, plan_shapes
 from .site import PageSpec, SiteInfo, site_pages
 from .themes import Theme, ThemeError, load_theme
+from .workers import WorkerError, run_forked
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SECTION_ANCHORS = {
@@ -751,18 +751,18 @@ def build_sites(
     results: list[SiteResult] = []
     errors: list[str] = []
     if forking:
-        context = multiprocessing.get_context("fork")
         # What the parent made (catalogue, stamps, templates) is never garbage in
         # a worker: frozen, the workers' collections skip it, and do not write to
         # (and so copy) the pages it shares with the parent.
         gc.freeze()
         try:
-            with context.Pool(jobs) as pool:
-                batches = _batches(codes, _JOB["shapes"])
-                for outcomes in pool.imap_unordered(_stage_batch, batches):
-                    for status, value in outcomes:
-                        _collect(status, value, results, errors, options, len(codes),
-                                 started)
+            batches = _batches(codes, _JOB["shapes"])
+            for outcomes in run_forked(batches, _stage_batch, jobs):
+                for status, value in outcomes:
+                    _collect(status, value, results, errors, options, len(codes),
+                             started)
+        except WorkerError as exc:
+            errors.append(str(exc))
         finally:
             gc.unfreeze()
     else:

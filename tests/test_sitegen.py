@@ -299,6 +299,37 @@ def test_broken_theme_names_gemeente_and_token(
     assert snapshot(built) == before
 
 
+def test_a_worker_that_dies_leaves_old_output_intact(
+    content: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process that dies (killed, out of memory) stops the build with
+    a clear error, and no site goes live: not even those other workers staged."""
+    import os
+
+    import sitegen.build as build_module
+
+    real_stage = build_module.stage_site
+
+    def dying(cbs: str):
+        if cbs == "GM0193":  # Zwolle
+            os._exit(9)
+        return real_stage(cbs)
+
+    monkeypatch.setattr(build_module, "stage_site", dying)
+    edit(
+        content / "producten/paspoort-aanvragen.md",
+        "Met een paspoort kunt u reizen.",
+        "Met een paspoort reist u.",
+    )
+    before = snapshot(built)
+    with pytest.raises(BuildError) as info:
+        build(content, built, jobs=2)
+    assert "werkproces" in str(info.value) and "code 9" in str(info.value)
+    assert "de vorige sites zijn ongewijzigd" in str(info.value)
+    assert snapshot(built) == before
+    assert not (built / ".staging").exists()
+
+
 def test_interrupted_staging_is_discarded(content: Path, built: Path) -> None:
     """Leftovers of an interrupted build never go live and are cleared next time."""
     staging = built / ".staging/zwolle"
