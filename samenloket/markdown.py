@@ -26,9 +26,21 @@ _HEADING = re.compile(r"<(/?)h([1-2])>")
 _converter = markdown_lib.Markdown(extensions=["sane_lists"], output_format="html")
 
 
-@lru_cache(maxsize=65536)
+_HTML: dict[str, str] = {}  # text -> its sanitised HTML (markdown_html)
+_HTML_LIMIT = 65536  # a long-running process (the CMS worker) starts afresh then
+
+
 def markdown_html(text: str) -> str:
     """Sanitised HTML of editor Markdown; site links stay as written ('/x/')."""
+    html = _HTML.get(text)
+    if html is None:
+        if len(_HTML) >= _HTML_LIMIT:
+            _HTML.clear()
+        html = _HTML[text] = _convert(text)
+    return html
+
+
+def _convert(text: str) -> str:
     html = _converter.reset().convert(text or "")
     # Headings inside a section sit below the page's h2 section headings.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h3>", html)
@@ -39,6 +51,27 @@ def markdown_html(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
     )
+
+
+def converted_texts() -> frozenset[str]:
+    """The texts this process has converted (see converted_since)."""
+    return frozenset(_HTML)
+
+
+def converted_since(known: frozenset[str]) -> dict[str, str]:
+    """Text -> HTML of what this process converted that `known` did not hold:
+    a helper process hands its work to the process it was forked from."""
+    return {text: html for text, html in _HTML.items() if text not in known}
+
+
+def remember_html(converted: dict[str, str]) -> None:
+    """Take HTML converted by another process (converted_since), as if made here.
+
+    Only HTML this same code made from these texts may be passed in.
+    """
+    if len(_HTML) + len(converted) > _HTML_LIMIT:
+        _HTML.clear()
+    _HTML.update(converted)
 
 
 @lru_cache(maxsize=65536)

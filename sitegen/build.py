@@ -34,6 +34,7 @@ import jinja2
 
 from exports import ExportPiece, SiteExport
 from exports.sc_feed import default_modified
+from samenloket.markdown import remember_html
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
 from samenloket.stamp import with_values
@@ -714,7 +715,7 @@ def build_sites(
     if staging.exists():  # left by an interrupted build: never live, safe to drop
         shutil.rmtree(staging)
     purge_retired(tree.root / RETIRED_DIR)  # what a stopped build left behind
-    # Pagefind indexes the national texts in the background meanwhile the
+    # A helper process renders and indexes the national texts meanwhile the
     # build is prepared (see NationalBuild); the workers start when it is done.
     national_build = NationalBuild(catalogue, tree.root) if options.search else None
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
@@ -739,6 +740,9 @@ def build_sites(
         if forking:
             to_stage = _to_stage(codes)
             _compile_templates(catalogue, options.themes_dir, to_stage)
+        if national_build is not None:  # the pages show the same Markdown
+            remember_html(national_build.markdown())
+        if forking:
             _prime_shapes(to_stage)
     except BaseException:
         if national_build is not None:

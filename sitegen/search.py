@@ -43,22 +43,24 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from html import escape
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from samenloket.markdown import converted_since, converted_texts
 from samenloket.model import SECTIONS, Catalogue, LifeEvent, Product
 from samenloket.resolve import ResolvedProduct, is_offered, profile_for, resolve
 from samenloket.stamp import with_placeholder_words
 
 from .markup import render_markdown
 from .output import Link
+from .workers import Helper, WorkerError
 
 SEARCH_DIR = "zoekindex"
 NATIONAL = "landelijk"
@@ -305,8 +307,12 @@ class PagefindService:
         with self._ready:
             self._ready.notify_all()
 
-    def send_many(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Send requests without waiting in between; return answers in order."""
+    def send_many(self, payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send requests without waiting in between; return answers in order.
+
+        Each request goes out as soon as `payloads` gives it, so Pagefind works
+        on the first while the caller still makes the next.
+        """
         assert self._process.stdin is not None
         ids = []
         try:
@@ -315,7 +321,7 @@ class PagefindService:
                 ids.append(self._next_id)
                 request = json.dumps({"message_id": self._next_id, "payload": payload})
                 self._process.stdin.write(base64.b64encode(request.encode()) + b",")
-            self._process.stdin.flush()
+                self._process.stdin.flush()
         except BrokenPipeError:
             raise self._stopped() from None
         answers = []
@@ -333,25 +339,26 @@ class PagefindService:
                 answers.append(answer)
         return answers
 
-    def build(self, jobs: list[tuple[list[Record], Path, dict[str, Any]]]) -> int:
+    def build(self, jobs: list[tuple[Iterable[Record], Path, dict[str, Any]]]) -> int:
         """Index each (records, target, config) into a new bundle; returns pages.
 
         All requests are sent before any answer is awaited, so the service
-        works on many bundles at once.
+        works on many bundles at once; records may be made as they are sent.
         """
         created = self.send_many([{"type": "NewIndex",
                                    "config": {"force_language": LANGUAGE, **config}}
                                   for _, _, config in jobs])
         ids = [answer["index_id"] for answer in created]
-        self.send_many([{"type": "AddFile", "index_id": index_id, "url": r.url,
-                         "file_contents": r.html, "file_path": None}
-                        for index_id, (records, _, _) in zip(ids, jobs, strict=True)
-                        for r in records])
+        added = self.send_many({"type": "AddFile", "index_id": index_id, "url": r.url,
+                                "file_contents": r.html, "file_path": None}
+                               for index_id, (records, _, _) in zip(ids, jobs,
+                                                                    strict=True)
+                               for r in records)
         self.send_many([{"type": "WriteFiles", "index_id": index_id,
                          "output_path": str(target)}
                         for index_id, (_, target, _) in zip(ids, jobs, strict=True)])
         self.send_many([{"type": "DeleteIndex", "index_id": i} for i in ids])
-        return sum(len(records) for records, _, _ in jobs)
+        return len(added)
 
     def _stopped(self) -> SearchError:
         try:
@@ -465,7 +472,7 @@ class SearchStore:
         os.replace(tmp, self.state_path)
 
 
-def _build_bundle(service: PagefindService, records: list[Record], target: Path,
+def _build_bundle(service: PagefindService, records: Iterable[Record], target: Path,
                   config: dict[str, Any], scripts: bool, reuse: Path | None) -> int:
     """Index records into a scratch folder, then install what the browser loads.
 
@@ -486,10 +493,19 @@ def _cached_national_records(
 ) -> tuple[list[Record], dict[str, str]]:
     """`national_records`, rendering only texts that changed since the last build.
 
-    Rendering every national text's Markdown costs ~0.4 s; after one edit only
+    Rendering every national text's Markdown costs ~0.2 s; after one edit only
     that text is new. The cache is a file in the store, keyed per text; the new
     cache (returned) is saved by `record_search` when the build succeeded.
     """
+    used: dict[str, str] = {}
+    records = list(_national_record_stream(catalogue, store, used))
+    return records, used
+
+
+def _national_record_stream(catalogue: Catalogue, store: SearchStore,
+                            used: dict[str, str]) -> Iterator[Record]:
+    """The records of _cached_national_records one by one, as each is made;
+    `used` gets the new cache."""
     cache_path = store.root / "records.json"
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
@@ -497,7 +513,6 @@ def _cached_national_records(
     except (OSError, ValueError):
         cached = {}
     version = _code_version()
-    records, used = [], {}
     items: list[tuple[str, Any, Callable[[], Record]]] = [
         (f"producten/{slug}/", catalogue.products[slug].model_dump(mode="json"),
          lambda p=catalogue.products[slug]: national_product_record(p))
@@ -516,8 +531,7 @@ def _cached_national_records(
         if not isinstance(html, str):
             html = make().html
         used[key] = html
-        records.append(Record(url, html))
-    return records, used
+        yield Record(url, html)
 
 
 def _save_record_cache(store: SearchStore, cache: dict[str, str]) -> None:
@@ -555,59 +569,96 @@ def national_key(catalogue: Catalogue) -> str:
 
 
 class NationalBuild:
-    """The national bundle being made while the caller prepares the build.
+    """The national bundle, made in a helper process while the caller prepares
+    the build.
 
-    The records are rendered at once (their Markdown is cached, and the sites'
-    pages reuse it); Pagefind indexes them in a background thread, so the
-    build can do other work in the meantime. `wait()` must be called before
-    worker processes are forked: when it returns, the thread and the Pagefind
-    process are gone.
+    The helper (forked) renders the national texts one by one and hands each
+    to Pagefind at once, so Pagefind indexes while the Markdown is still being
+    rendered. The HTML of that Markdown comes back to the caller (`markdown()`),
+    whose pages reuse it, before the bundle is written; `wait()` gives the
+    bundle. Call `wait()` before forking workers: then the helper is gone.
     """
 
     def __init__(self, catalogue: Catalogue, output_dir: Path) -> None:
-        started = time.monotonic()
+        self._started = time.monotonic()
         store = SearchStore(output_dir)
         key = national_key(catalogue)
         self.path = path = store.national(key)
-        self._outcome: list[NationalBundle | BaseException] = []
-        self._thread: threading.Thread | None = None
+        self._helper: Helper | None = None
+        self._html: dict[str, str] | None = None
+        self._outcome: NationalBundle | BaseException | None = None
         self.seconds = 0.0  # the bundle's own time: rendering and indexing
         if (path / _ENTRY).is_file():
-            self._outcome.append(NationalBundle(key, path))
-            self.seconds = time.monotonic() - started
+            self._html, self._outcome = {}, NationalBundle(key, path)
+            self.seconds = time.monotonic() - self._started
             return
         previous = store.load().get("national")
         reuse = store.national(previous) if isinstance(previous, str) else None
-        records, cache = _cached_national_records(catalogue, store)
+        self._helper = Helper(partial(_make_national, catalogue, store, key, reuse))
 
-        def index() -> None:
-            try:
-                service = PagefindService()  # not kept: workers must not share it
-                try:
-                    pages = _build_bundle(service, records, path,
-                                          {"root_selector": "main"},
-                                          scripts=True, reuse=reuse)
-                finally:
-                    service.close()
-                self._outcome.append(NationalBundle(key, path, built=True, pages=pages,
-                                                    record_cache=cache))
-            except BaseException as exc:  # raised again by wait(), in the caller
-                self._outcome.append(exc)
-            self.seconds = time.monotonic() - started
-
-        self._thread = threading.Thread(target=index, name="zoekindex-landelijk",
-                                        daemon=True)
-        self._thread.start()
+    def markdown(self) -> dict[str, str]:
+        """Text -> HTML of the Markdown the helper rendered (samenloket.markdown
+        remember_html); empty if it failed (wait() raises why)."""
+        if self._html is None:
+            self._html = {}
+            kind, value = self._receive()
+            if kind == "html":
+                self._html = value  # type: ignore[assignment]
+            else:
+                self._outcome = value  # type: ignore[assignment]
+        return self._html
 
     def wait(self) -> NationalBundle:
         """The finished bundle (its files stated once: forked workers inherit it)."""
-        if self._thread is not None:
-            self._thread.join()
-        outcome = self._outcome[0]
+        self.markdown()
+        if self._outcome is None:
+            self._outcome = self._receive()[1]  # type: ignore[assignment]
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
+            self.seconds = time.monotonic() - self._started
+        outcome = self._outcome
         if isinstance(outcome, BaseException):
             raise outcome
+        assert isinstance(outcome, NationalBundle)
         bundle_links(self.path)
         return outcome
+
+    def _receive(self) -> tuple[str, object]:
+        assert self._helper is not None
+        try:
+            message = self._helper.receive()
+        except WorkerError as exc:
+            return "error", SearchError(f"landelijke zoekindex: {exc}")
+        assert isinstance(message, tuple)
+        return message
+
+
+def _make_national(catalogue: Catalogue, store: SearchStore, key: str,
+                   reuse: Path | None, send: Callable[[object], None]) -> None:
+    """In NationalBuild's helper: render and index the national texts, sending
+    ("html", Markdown HTML) when the last is rendered, then ("done", bundle);
+    or ("error", exception)."""
+    known = converted_texts()
+    try:
+        used: dict[str, str] = {}
+
+        def records() -> Iterator[Record]:
+            yield from _national_record_stream(catalogue, store, used)
+            send(("html", converted_since(known)))
+
+        service = PagefindService()
+        try:
+            pages = _build_bundle(service, records(), store.national(key),
+                                  {"root_selector": "main"}, scripts=True, reuse=reuse)
+        finally:
+            service.close()
+        send(("done", NationalBundle(key, store.national(key), built=True,
+                                     pages=pages, record_cache=used)))
+    except Exception as exc:  # noqa: BLE001 - raised again by wait(), in the caller
+        if not isinstance(exc, SearchError):
+            exc = SearchError(f"landelijke zoekindex: {type(exc).__name__}: {exc}")
+        send(("error", exc))
 
 
 def bundle_links(bundle: Path) -> tuple[tuple[str, Link], ...]:

@@ -10,7 +10,8 @@ Here the parent does nothing but hand out task numbers and read results.
 Tasks go through one pipe as 4-byte numbers: several workers reading 4 bytes
 each from one pipe never split a number, so the first free worker takes the
 next task without a lock. Each worker sends its pickled results through a pipe
-of its own.
+of its own. `Helper` runs one job in a forked process the same way, for work
+the parent overlaps with its own (the national search index).
 """
 
 from __future__ import annotations
@@ -182,3 +183,58 @@ def _stop(workers: dict[int, int], kill: bool) -> None:
             os.waitpid(pid, 0)
         except (ChildProcessError, ProcessLookupError):
             pass  # reaped already (_exit_message)
+
+
+class Helper:
+    """One forked process running a job that sends messages to its parent.
+
+    For work the parent can overlap with its own (sitegen.search.NationalBuild):
+    `receive()` returns what the job sent, in order.
+    """
+
+    def __init__(self, job: Callable[[Callable[[object], None]], None]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns
+            os.close(read)
+            _run_helper(job, write)
+        os.close(write)
+        self._fd, self.pid = read, pid
+        self._buffer = bytearray()
+
+    def receive(self) -> object:
+        """The next message the job sent; WorkerError if it stopped first."""
+        while True:
+            for kind, value in _messages(self._buffer):
+                if kind == _RESULT:
+                    return value
+                raise WorkerError(f"een hulpproces is gestopt:\n{value}")
+            chunk = os.read(self._fd, 1 << 20)
+            if not chunk:
+                raise WorkerError(_exit_message(self.pid))
+            self._buffer += chunk
+
+    def close(self) -> None:
+        """Wait for the process to end (after its last message it exits)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass  # reaped already (_exit_message)
+
+
+def _run_helper(job: Callable[[Callable[[object], None]], None],
+                fd: int) -> None:  # pragma: no cover - in the child
+    code = 0
+    try:
+        job(lambda value: _send(fd, _RESULT, value))
+    except BaseException:  # noqa: BLE001 - reported to the parent, then exit
+        code = 1
+        try:
+            _send(fd, _CRASH, traceback.format_exc())
+        except BaseException:  # noqa: BLE001 - the parent sees the exit code
+            pass
+    finally:
+        os._exit(code)

@@ -101,3 +101,29 @@ def test_a_failing_build_leaves_no_worker_behind() -> None:
     with pytest.raises(WorkerError):
         list(run_forked(range(50), _fail_on_three, jobs=2))
     assert _child_pids() <= before
+
+
+def _sends_then_fails(send) -> None:
+    send("eerste")
+    raise RuntimeError("hulp kapot")
+
+
+def test_a_helper_passes_its_messages_then_its_traceback() -> None:
+    from sitegen.workers import Helper
+
+    helper = Helper(_sends_then_fails)
+    assert helper.receive() == "eerste"
+    with pytest.raises(WorkerError, match="RuntimeError: hulp kapot"):
+        helper.receive()
+    helper.close()
+
+
+def test_a_helper_that_exits_silently_is_reported() -> None:
+    from sitegen.workers import Helper
+
+    before = _child_pids()
+    helper = Helper(lambda send: os._exit(4))
+    with pytest.raises(WorkerError, match="code 4"):
+        helper.receive()
+    helper.close()
+    assert _child_pids() <= before

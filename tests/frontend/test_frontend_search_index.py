@@ -144,3 +144,54 @@ def test_failed_national_index_stops_the_build_and_keeps_the_sites(
         build(content, out, jobs=2)
     assert files(out) == before
     assert not (out / ".staging").exists() or not any((out / ".staging").iterdir())
+
+
+def test_national_markdown_comes_back_from_the_helper(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper process renders the national Markdown once; the build takes
+    that HTML over, so its pages convert none of those texts again."""
+    from support import FIXTURE_CONTENT, THEMES
+
+    import samenloket.markdown as markdown
+    from samenloket.loader import load_catalogue
+    from sitegen.search import NationalBuild
+
+    catalogue = load_catalogue(FIXTURE_CONTENT, themes_dir=THEMES)
+    monkeypatch.setattr(markdown, "_HTML", {})  # this process converted nothing
+    markdown.render_markdown.cache_clear()
+    national = NationalBuild(catalogue, tmp_path / "public")
+    html = national.markdown()
+    product = catalogue.products[sorted(catalogue.products)[0]]
+    text = product.sections["what_it_is"]
+    assert text and text in html and "<p>" in html[text]
+    assert markdown._HTML == {}  # rendered in the helper, not here
+
+    def no_converting(text: str) -> str:
+        raise AssertionError(f"converted again: {text[:40]}")
+
+    markdown.remember_html(html)
+    monkeypatch.setattr(markdown, "_convert", no_converting)
+    assert markdown.markdown_html(text) == html[text]
+    bundle = national.wait()
+    assert bundle.built
+    assert bundle.pages == len(catalogue.products) + len(catalogue.life_events)
+
+
+def test_a_helper_that_dies_is_a_search_error(
+        site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the national helper process dies (killed, out of memory), the build
+    stops with a clear error and the live sites stay as they were."""
+    import sitegen.search as search
+
+    content, out = site
+    before = files(out)
+
+    def dying(*args: object) -> None:
+        os._exit(5)
+
+    monkeypatch.setattr(search, "_national_record_stream", dying)
+    edit(next((content / "producten").glob("*.md")), "## Wat is het?\n",
+         "## Wat is het?\nNieuwe zin.\n")
+    with pytest.raises(SearchError, match="landelijke zoekindex.*code 5"):
+        build(content, out, jobs=2)
+    assert files(out) == before
