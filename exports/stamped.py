@@ -46,35 +46,38 @@ class ExportStamp:
         """The file of the gemeente with these identity values; keys as given to
         site_exports (the key of each piece, for the next incremental build).
 
-        The file is joined once from `_layout` (no bytes per piece), and each
-        piece's range follows from the lengths of the values.
+        The file comes from one bytes-formatting of `_layout`'s template (no
+        Python step per value), and each piece's range follows from the
+        lengths of the values: pieces with the same slots grow by the same.
         """
-        parts, head, ranges = self._layout
-        data = b"".join([values[part] if part.__class__ is int else part
-                         for part in parts])
+        template, head, ranges = self._layout
+        data = template % {_slot_key(slot): value for slot, value in enumerate(values)}
         lengths = [len(value) for value in values]
-        at = head[0] + sum(lengths[slot] * times for slot, times in head[1])
+        growth: dict[Counts, int] = {}
+        for counts in {counts for _, _, counts in ranges} | {head[1]}:
+            growth[counts] = sum(lengths[slot] * times for slot, times in counts)
+        at = head[0] + growth[head[1]]
         gap = len(self.gap)
         pieces = []
         for number, (slug, fixed, counts) in enumerate(ranges):
             if number:
                 at += gap
-            end = at + fixed + sum(lengths[slot] * times for slot, times in counts)
+            end = at + fixed + growth[counts]
             pieces.append(ExportPiece(slug, keys.get(slug, ""), at, end))
             at = end
         return SiteExport(data, tuple(pieces), 0)
 
     @cached_property
-    def _layout(self) -> tuple[list[bytes | int], tuple[int, Counts],
-                               list[tuple[str, int, Counts]]]:
-        """The whole file as segments and slot numbers in order; the head's and
-        each piece's length without values and how often each slot occurs."""
-        parts: list[bytes | int] = []
+    def _layout(self) -> tuple[bytes, tuple[int, Counts], list[tuple[str, int, Counts]]]:
+        """The whole file as a bytes %-template with a named field per slot;
+        the head's and each piece's length without values and how often each
+        slot occurs in it."""
+        parts: list[bytes] = []
 
         def add(stamp: Stamp) -> tuple[int, Counts]:
-            parts.append(stamp.segments[0])
+            parts.append(stamp.segments[0].replace(b"%", b"%%"))
             for slot, segment in zip(stamp.slots, stamp.segments[1:], strict=True):
-                parts.extend((slot, segment))
+                parts.extend((b"%%(%s)s" % _slot_key(slot), segment.replace(b"%", b"%%")))
             return (sum(len(s) for s in stamp.segments),
                     tuple(sorted(Counter(stamp.slots).items())))
 
@@ -82,10 +85,14 @@ class ExportStamp:
         ranges = []
         for number, (slug, stamp) in enumerate(self.pieces):
             if number:
-                parts.append(self.gap)
+                parts.append(self.gap.replace(b"%", b"%%"))
             ranges.append((slug, *add(stamp)))
         add(self.tail)
-        return parts, head, ranges
+        return b"".join(parts), head, ranges
+
+
+def _slot_key(slot: int) -> bytes:
+    return b"%d" % slot
 
 
 def _stamps(*parts: bytes) -> list[Stamp] | None:

@@ -254,3 +254,30 @@ def test_filled_export_pieces_hold_each_products_entry(real: Catalogue) -> None:
             assert [(p.slug, p.key) for p in filled.pieces] == [
                 (s, f"sleutel-{s}") for s, _ in stamp.pieces]
             assert [filled.data[p.start:p.end] for p in filled.pieces] == entries
+
+
+def test_filled_exports_keep_percent_signs_as_written() -> None:
+    """Export stamps are filled by bytes %-formatting: a '%' in a text (a fee
+    of '50%', or text that looks like a format field) must come out as typed."""
+    from exports.stamped import ExportStamp
+
+    def stamp(*pieces: bytes | int) -> Stamp:
+        segments = [p for p in pieces if isinstance(p, bytes)]
+        slots = [p for p in pieces if isinstance(p, int)]
+        return Stamp(tuple(segments), tuple(slots))
+
+    export = ExportStamp(
+        head=stamp(b"<kop %s 100%>", 0, b"%%"),
+        pieces=(("a", stamp(b"[50% korting ", 1, b" %(0)s]")),
+                ("b", stamp(b"[", 0, b"%d%%", 1, b"]"))),
+        tail=stamp(b"</kop %>"),
+        gap=b"%",
+    )
+    values = (b"Utr%echt", b"GM%(1)s")
+    filled = export.fill(values, {"a": "k"})
+    entries = [piece.fill(values) for _, piece in export.pieces]
+    assert filled.data == (b"<kop %s 100%>Utr%echt%%" + b"%".join(entries)
+                           + b"</kop %>")
+    assert entries[0] == b"[50% korting GM%(1)s %(0)s]"
+    assert [filled.data[p.start:p.end] for p in filled.pieces] == entries
+    assert [p.key for p in filled.pieces] == ["k", ""]
