@@ -68,7 +68,8 @@ class ExportStamp:
         return SiteExport(data, tuple(pieces), 0)
 
     @cached_property
-    def _layout(self) -> tuple[bytes, tuple[int, Counts], list[tuple[str, int, Counts]]]:
+    def _layout(self) -> tuple[bytes, tuple[int, Counts],
+                               list[tuple[str, int, Counts]]]:
         """The whole file as a bytes %-template with a named field per slot;
         the head's and each piece's length without values and how often each
         slot occurs in it."""
@@ -77,7 +78,8 @@ class ExportStamp:
         def add(stamp: Stamp) -> tuple[int, Counts]:
             parts.append(stamp.segments[0].replace(b"%", b"%%"))
             for slot, segment in zip(stamp.slots, stamp.segments[1:], strict=True):
-                parts.extend((b"%%(%s)s" % _slot_key(slot), segment.replace(b"%", b"%%")))
+                parts.extend((b"%%(%s)s" % _slot_key(slot),
+                              segment.replace(b"%", b"%%")))
             return (sum(len(s) for s in stamp.segments),
                     tuple(sorted(Counter(stamp.slots).items())))
 
