@@ -94,8 +94,8 @@ def _task_pipe(count: int) -> int:
 def _serve(tasks_fd: int, results_fd: int, tasks: Sequence[Task],
            work: Callable[[Task], Result]) -> None:  # pragma: no cover - in the child
     """The worker: take task numbers until the pipe is empty and closed."""
-    code = 0
-    try:
+
+    def serve() -> None:
         while True:
             raw = os.read(tasks_fd, _NUMBER.size)
             if not raw:
@@ -103,10 +103,20 @@ def _serve(tasks_fd: int, results_fd: int, tasks: Sequence[Task],
             (number,) = _NUMBER.unpack(raw)
             _send(results_fd, _RESULT, work(tasks[number]))
         _send(results_fd, _DONE, None)
+
+    _in_child(results_fd, serve)
+
+
+def _in_child(fd: int, body: Callable[[], None]) -> None:  # pragma: no cover
+    """Run body in a forked child, then end it: an exception goes to the
+    parent (through fd) as a traceback."""
+    code = 0
+    try:
+        body()
     except BaseException:  # noqa: BLE001 - reported to the parent, then exit
         code = 1
         try:
-            _send(results_fd, _CRASH, traceback.format_exc())
+            _send(fd, _CRASH, traceback.format_exc())
         except BaseException:  # noqa: BLE001 - the parent sees the exit code
             pass
     finally:
@@ -197,7 +207,7 @@ class Helper:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             os.close(read)
-            _run_helper(job, write)
+            _in_child(write, lambda: job(lambda value: _send(write, _RESULT, value)))
         os.close(write)
         self._fd, self.pid = read, pid
         self._buffer = bytearray()
@@ -224,17 +234,3 @@ class Helper:
             except ChildProcessError:
                 pass  # reaped already (_exit_message)
 
-
-def _run_helper(job: Callable[[Callable[[object], None]], None],
-                fd: int) -> None:  # pragma: no cover - in the child
-    code = 0
-    try:
-        job(lambda value: _send(fd, _RESULT, value))
-    except BaseException:  # noqa: BLE001 - reported to the parent, then exit
-        code = 1
-        try:
-            _send(fd, _CRASH, traceback.format_exc())
-        except BaseException:  # noqa: BLE001 - the parent sees the exit code
-            pass
-    finally:
-        os._exit(code)
