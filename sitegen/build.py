@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from exports import ExportPiece, SiteExport
+from exports import ExportPiece
 from exports.sc_feed import default_modified
 from samenloket.markdown import remember_html
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
@@ -279,11 +280,28 @@ class SiteResult:
 
     @property
     def search_changed(self) -> bool:
-        return any(_is_search(p) for p in (*self.change.written, *self.change.removed))
+        return any(span.stop > span.start
+                   for span in map(_search_span, (self.change.written,
+                                                  self.change.removed)))
 
 
 def _is_search(path: str) -> bool:
     return path.startswith(SEARCH_DIR + "/")
+
+
+_SEARCH_FIRST, _SEARCH_AFTER = SEARCH_DIR + "/", SEARCH_DIR + "0"  # "0" follows "/"
+
+
+def _search_span(paths: list[str]) -> slice:
+    """Where the search index files are in a sorted list of site paths (they
+    sort together): found by bisection, as the lists hold every file of a site."""
+    return slice(bisect_left(paths, _SEARCH_FIRST), bisect_left(paths, _SEARCH_AFTER))
+
+
+def _without_search(paths: list[str]) -> list[str]:
+    """A sorted list of site paths without the search index files."""
+    span = _search_span(paths)
+    return paths[:span.start] + paths[span.stop:]
 
 
 def stage_site(cbs: str) -> SiteResult:
@@ -311,14 +329,11 @@ def stage_site(cbs: str) -> SiteResult:
     if "exports" in site.__dict__:
         result.export_pieces = sum(e.rendered for e in site.exports.values())
     extra: dict[str, object] = {"exports": export_pieces(site, state, outputs)}
-    # Content hashes made once: stage() uses them instead of hashing again.
-    digests = ({path: export_digest(e) for path, e in site.exports.items()}
-               if "exports" in site.__dict__ else {})
+    result.files = len(outputs)  # pages and assets: the search files come next
     if _JOB.get("national") is not None:
         _add_search(result, site, state, theme, outputs, fingerprints, extra)
     result.change = tree.prepare(
-        tree.stage(slug, state, outputs, fingerprints, extra, digests))
-    result.files = sum(not _is_search(p) for p in outputs)  # pages and assets
+        tree.stage(slug, state, outputs, fingerprints, extra))
     result.budget = budget_errors(  # weights (budget.py)
         [result.change], outputs, shape.refs if shape is not None else None)
     return result
@@ -490,27 +505,6 @@ def previous_exports(
         except (OSError, TypeError, ValueError):
             continue  # unreadable: those pieces are simply rendered again
     return result
-
-
-def export_digest(export: SiteExport) -> str:
-    """A content hash of an export file without reading its ~0.5 MB again.
-
-    Pieces with the same key have the same bytes (the contract of
-    exports.pieces), so the bytes between the pieces plus every piece's key and
-    length identify the file.
-    """
-    pieces = export.pieces
-    if not pieces or any(not p.key for p in pieces):
-        return content_hash(export.data)
-    digest = hashlib.blake2b(b"pieces", digest_size=16)
-    data, at = export.data, 0
-    for piece in pieces:
-        digest.update(data[at:piece.start])
-        digest.update(f"\0{piece.slug}\0{piece.key}\0{piece.end - piece.start}\0"
-                      .encode())
-        at = piece.end
-    digest.update(data[at:])
-    return "p" + digest.hexdigest()
 
 
 def export_pieces(
@@ -800,9 +794,9 @@ def build_sites(
         summary.export_pieces_rendered += result.export_pieces
         if change.changed:
             summary.sites_changed += 1
-            written = [p for p in change.written if not _is_search(p)]
+            written = _without_search(change.written)
             summary.pages_written += len(written)
-            summary.pages_removed += sum(not _is_search(p) for p in change.removed)
+            summary.pages_removed += len(_without_search(change.removed))
             summary.written[change.slug] = written
             if on_site is not None:
                 on_site(change)

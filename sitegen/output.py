@@ -211,14 +211,11 @@ class OutputTree:
         outputs: dict[str, Output],
         fingerprints: dict[str, str],
         extra: dict[str, object] | None = None,
-        digests: dict[str, str] | None = None,
     ) -> SiteChange:
         """Stage a new version of one site if anything differs from the live one.
 
         `outputs` maps every path of the new site to its bytes, a Link into a
         store, or None when the fingerprint says the live file is still right.
-        `digests` may give the content hash of some outputs, computed more
-        cheaply by the caller (equal bytes must give equal digests).
         """
         live = self.live(slug)
         new_state = SiteState(extra=dict(extra or {}))
@@ -226,7 +223,6 @@ class OutputTree:
         missing: set[str] = set()  # in the state, but not on disk in the live site
         unchanged = 0
         live_exists = live.is_dir()
-        digests = digests or {}
         for path, data in outputs.items():
             if data is None:
                 new_state.pages[path] = state.pages[path]
@@ -235,7 +231,7 @@ class OutputTree:
             if isinstance(data, Link):
                 digest = data.digest
             else:
-                digest = digests.get(path) or content_hash(data)
+                digest = content_hash(data)
             old = state.pages.get(path)
             new_state.pages[path] = (fingerprints[path], digest)
             if old is not None and old[1] == digest:
@@ -243,13 +239,6 @@ class OutputTree:
                     unchanged += 1
                     continue
                 missing.add(path)
-            elif (old is not None and path in digests and not isinstance(data, Link)
-                  and _same_bytes(live / path, data)):
-                # A caller's digest is no content hash: the same bytes can come
-                # with a new one (an export whose piece keys changed with the
-                # code). The live file stays; the state takes the new digest.
-                unchanged += 1
-                continue
             to_write[path] = data
         removed = sorted(set(state.pages) - set(outputs))
         if not to_write and not removed:
@@ -395,14 +384,6 @@ class OutputTree:
         tmp.write_bytes(data)
         os.replace(tmp, path)
         return True
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """Does the file hold exactly these bytes? (Read only when the size matches.)"""
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _link(source: Path, target: Path) -> None:

@@ -340,25 +340,3 @@ def test_interrupted_staging_is_discarded(content: Path, built: Path) -> None:
     assert "half" not in (built / "zwolle/index.html").read_text()
 
 
-def test_export_digest_follows_frame_keys_and_lengths() -> None:
-    """The cheap digest of an export file changes with every byte outside the
-    pieces and with every piece's key or length; without keys it is the hash."""
-    from exports import ExportPiece, SiteExport
-    from sitegen.build import export_digest
-    from sitegen.output import content_hash
-
-    def export(data: bytes, *pieces: tuple[str, str, int, int]) -> SiteExport:
-        return SiteExport(data, tuple(ExportPiece(*p) for p in pieces), 0)
-
-    base = export(b"[AAA,BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7))
-    same = export(b"[AAA,BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7))
-    assert export_digest(base) == export_digest(same)
-    others = [
-        export(b"{AAA,BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7)),  # frame
-        export(b"[AAA;BB]", ("a", "k1", 1, 4), ("b", "k2", 5, 7)),  # separator
-        export(b"[AAA,BB]", ("a", "k9", 1, 4), ("b", "k2", 5, 7)),  # key
-        export(b"[AAAA,BB]", ("a", "k1", 1, 5), ("b", "k2", 6, 8)),  # length
-    ]
-    assert len({export_digest(e) for e in [base, *others]}) == 5
-    unkeyed = export(b"[AAA,BB]", ("a", "", 1, 4), ("b", "k2", 5, 7))
-    assert export_digest(unkeyed) == content_hash(b"[AAA,BB]")
