@@ -340,3 +340,19 @@ def test_interrupted_staging_is_discarded(content: Path, built: Path) -> None:
     assert "half" not in (built / "zwolle/index.html").read_text()
 
 
+
+
+def test_search_files_are_found_in_sorted_path_lists() -> None:
+    """The summary leaves the search index files out of a site's written and
+    removed files; they are found by bisection, which needs nothing but the
+    lists being sorted (as stage() makes them)."""
+    from sitegen.build import _without_search
+
+    paths = sorted(["index.html", "zoeken/index.html", "zoekindex.html",
+                    "zoekindex/landelijk/pagefind.js", "zoekindex/lokaal/index/a",
+                    "zoekindex0", "zz.txt", "producten/x/index.html"])
+    assert _without_search(paths) == ["index.html", "producten/x/index.html",
+                                      "zoeken/index.html", "zoekindex.html",
+                                      "zoekindex0", "zz.txt"]
+    assert _without_search([]) == []
+    assert _without_search(["zoekindex/a", "zoekindex/b"]) == []
