@@ -314,7 +314,8 @@ def main() -> int:
         "",
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({jobs} cores, Python {platform.python_version()}). Produced by `make bench` "
-        "(bench/run.py); wall times include start-up, imports and loading content. "
+        "(bench/run.py); wall times include start-up, imports (of modules compiled "
+        "to bytecode, as Python keeps them) and loading content. "
         f"The cold build and the floor are measured in turns, {ROUNDS} times each "
         "(the disk here is much faster at some moments than at others); medians, "
         "with the range.",
