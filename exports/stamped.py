@@ -23,7 +23,7 @@ from functools import cached_property
 
 from samenloket.model import Catalogue
 from samenloket.resolve import offered_products, site_url
-from samenloket.stamp import MASK_CBS, Stamp
+from samenloket.stamp import MASK_CBS, Stamp, value_fields
 
 from .opendata import OPEN_DATA_PATH, gemeente_frame, render_product_pieces
 from .pieces import ExportPiece, SiteExport
@@ -51,7 +51,7 @@ class ExportStamp:
         lengths of the values: pieces with the same slots grow by the same.
         """
         template, head, ranges = self._layout
-        data = template % {_slot_key(slot): value for slot, value in enumerate(values)}
+        data = template % value_fields(values)
         lengths = [len(value) for value in values]
         growth: dict[Counts, int] = {}
         for counts in {counts for _, _, counts in ranges} | {head[1]}:
@@ -70,31 +70,20 @@ class ExportStamp:
     @cached_property
     def _layout(self) -> tuple[bytes, tuple[int, Counts],
                                list[tuple[str, int, Counts]]]:
-        """The whole file as a bytes %-template with a named field per slot;
-        the head's and each piece's length without values and how often each
+        """The whole file as one bytes %-template (see Stamp.template); the
+        head's and each piece's length without values and how often each
         slot occurs in it."""
-        parts: list[bytes] = []
 
-        def add(stamp: Stamp) -> tuple[int, Counts]:
-            parts.append(stamp.segments[0].replace(b"%", b"%%"))
-            for slot, segment in zip(stamp.slots, stamp.segments[1:], strict=True):
-                parts.extend((b"%%(%s)s" % _slot_key(slot),
-                              segment.replace(b"%", b"%%")))
+        def measure(stamp: Stamp) -> tuple[int, Counts]:
             return (sum(len(s) for s in stamp.segments),
                     tuple(sorted(Counter(stamp.slots).items())))
 
-        head = add(self.head)
-        ranges = []
-        for number, (slug, stamp) in enumerate(self.pieces):
-            if number:
-                parts.append(self.gap.replace(b"%", b"%%"))
-            ranges.append((slug, *add(stamp)))
-        add(self.tail)
-        return b"".join(parts), head, ranges
-
-
-def _slot_key(slot: int) -> bytes:
-    return b"%d" % slot
+        gap = self.gap.replace(b"%", b"%%")
+        template = (self.head.template
+                    + gap.join(stamp.template for _, stamp in self.pieces)
+                    + self.tail.template)
+        return (template, measure(self.head),
+                [(slug, *measure(stamp)) for slug, stamp in self.pieces])
 
 
 def _stamps(*parts: bytes) -> list[Stamp] | None:

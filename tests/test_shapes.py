@@ -63,6 +63,15 @@ def test_stamp_fills_every_slot_and_refuses_broken_markers() -> None:
     values[0], values[2] = b"GM0344", "Súdwest".encode()
     assert stamp.fill(values) == "<p>Súdwest (GM0344), Súdwest</p>".encode()
     assert Stamp.parse(b"no markers").fill(values) == b"no markers"  # type: ignore[union-attr]
+    # Filling is one %-formatting: a '%' in the page or in a value stays as it is,
+    # and other values (a list changed in place, another tuple) are never mixed up.
+    percent = Stamp.parse(f"50% {name} %(2)s %%".encode())
+    assert percent is not None
+    assert percent.fill(values) == "50% Súdwest %(2)s %%".encode()
+    values[2] = b"Zeist %(0)s"
+    assert percent.fill(values) == b"50% Zeist %(0)s %(2)s %%"
+    assert percent.fill(tuple(values)) == b"50% Zeist %(0)s %(2)s %%"
+    assert percent.fill((b"x",) * 2 + (b"Ede",) + (b"x",) * 6) == b"50% Ede %(2)s %%"
     # An encoder that escaped a marker, or a marker character typed into a text:
     assert Stamp.parse(b"\\ue000\xee\x84\x82\xee\x80\x81") is None
     assert Stamp.parse(name.encode()[:-3] + b"!") is None
