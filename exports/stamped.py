@@ -30,7 +30,7 @@ from .pieces import ExportPiece, SiteExport
 from .sc_feed import SC_FEED_PATH, default_modified, feed_frame, render_sc_products
 from .sc_validate import _is_https_url
 
-Counts = tuple[tuple[int, int], ...]  # (slot, how often it occurs)
+Counts = tuple[tuple[bytes, int], ...]  # (Stamp key, how often it occurs)
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ class ExportStamp:
         """
         template, head, ranges = self._layout
         data = template % value_fields(values)
-        lengths = [len(value) for value in values]
+        fields = value_fields(values)
         growth: dict[Counts, int] = {}
         for counts in {counts for _, _, counts in ranges} | {head[1]}:
-            growth[counts] = sum(lengths[slot] * times for slot, times in counts)
+            growth[counts] = sum(len(fields[key]) * times for key, times in counts)
         at = head[0] + growth[head[1]]
         gap = len(self.gap)
         pieces = []
@@ -76,7 +76,7 @@ class ExportStamp:
 
         def measure(stamp: Stamp) -> tuple[int, Counts]:
             return (sum(len(s) for s in stamp.segments),
-                    tuple(sorted(Counter(stamp.slots).items())))
+                    tuple(sorted(Counter(stamp.keys).items())))
 
         gap = self.gap.replace(b"%", b"%%")
         template = (self.head.template

@@ -7,21 +7,23 @@ page is rendered once for a *placeholder* gemeente whose identity fields are
 markers (`masked_catalogue`), cut at the markers into a `Stamp`, and each
 gemeente's copy is the stamp filled with its own values.
 
-This is exact only when filling gives the bytes a real rendering gives. Two
+This is exact only when filling gives the bytes a real rendering gives. Three
 things make sure of that:
 
-- only values that every escaping we use leaves alone are filled in
-  (`identity_values`: letters, digits and `` .,()-_:/``; a value with a quote,
-  ampersand or anything else is never stamped, its site is rendered in full);
+- every marker carries a *probe*: each character that some escaping may change
+  and that a gemeente's name can hold (a quote, letters such as 'â'), between
+  separators no escaping touches. Where the page shows a field, the probe comes
+  out escaped as that spot escapes it (`&#39;` in HTML, `\\u00e2` in JSON...),
+  so the stamp knows per spot how to write each of those characters, and fills
+  in 's-Hertogenbosch or Fryslân exactly as a real rendering would. A value
+  with any other character (not a letter, digit, `` .,()-_:/`` or a probed
+  character) is never stamped: its site is rendered in full (`identity_values`);
 - the placeholder values are `Opaque`: code that compares, measures or cuts
   them (a template branching on a name) fails on the placeholder, and that
   page is rendered in full for every gemeente;
 - the caller compares the first stamped copy with a real rendering of the same
   page for the same gemeente, and renders in full whenever they differ (a
-  template that upper-cases a name, an encoder that escapes non-ASCII, a
-  marker character typed into a text...). Gemeenten whose values contain
-  non-ASCII letters are grouped apart (`value_classes`), so that check also
-  covers escapes that touch only those.
+  template that upper-cases a name, a marker character typed into a text...).
 """
 
 from __future__ import annotations
@@ -39,43 +41,49 @@ _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no text has them
 _FIRST_SLOT = 0xE100
 
 
+# What a gemeente's values may hold besides ASCII letters, digits and the safe
+# punctuation: the characters each marker probes (see the module docstring).
+PROBED = "'âêîôûáéíóúàèëïöüç"
+# Separators in mixed case: an upper- or lower-cased probe does not parse.
+_SEPARATORS = tuple(f"q{chr(ord('A') + i)}" for i in range(len(PROBED) + 1))
+_PROBE = "".join(sep + char for sep, char in zip(_SEPARATORS[:-1], PROBED, strict=True)
+                 ) + _SEPARATORS[-1]
+_PLAIN = tuple(char.encode() for char in PROBED)  # a spot that escapes none of them
+
+
 def marker(slot: int) -> str:
     """The placeholder text of one identity field (its index in IDENTITY_FIELDS)."""
-    return f"{_OPEN}{chr(_FIRST_SLOT + slot)}{_CLOSE}"
+    return f"{_OPEN}{chr(_FIRST_SLOT + slot)}{_PROBE}{_CLOSE}"
 
 
 MASK_CBS = marker(IDENTITY_FIELDS.index("cbs_code"))
-_MARKER_RE = re.compile(
-    re.escape(_OPEN.encode()) + b"(\xee\x84[\x80-\xbf])" + re.escape(_CLOSE.encode())
+_MARKER_RE = re.compile(  # a marker as rendered: its slot, then the probe as escaped
+    re.escape(_OPEN.encode()) + b"(\xee\x84[\x80-\xbf])(.*?)"
+    + re.escape(_CLOSE.encode()),
+    re.DOTALL,
+)
+_MARKER_TEXT_RE = re.compile(f"{_OPEN}([\ue100-\ue1ff]).*?{_CLOSE}", re.DOTALL)
+_PROBE_RE = re.compile(
+    b"".join(re.escape(sep.encode()) + b"(.*?)" for sep in _SEPARATORS[:-1])
+    + re.escape(_SEPARATORS[-1].encode()),
+    re.DOTALL,
 )
 _STRAY = (_OPEN.encode(), _CLOSE.encode())
 _SAFE_PUNCTUATION = frozenset(" .,()-_:/")
+_STAMPABLE = frozenset(PROBED) | _SAFE_PUNCTUATION
 
 
 def _safe(value: str) -> bool:
-    return all(c.isalnum() or c in _SAFE_PUNCTUATION for c in value)
+    return all((c.isascii() and c.isalnum()) or c in _STAMPABLE for c in value)
 
 
 def identity_values(gemeente: Gemeente) -> tuple[bytes, ...] | None:
-    """The gemeente's identity as the bytes to fill in, or None if not stampable.
-
-    None when a value holds a character that some escaping changes (a quote in
-    's-Hertogenbosch becomes &#39; in HTML but stays in JSON): its pages are
-    rendered in full.
-    """
+    """The gemeente's identity as the bytes to fill in, or None if not stampable
+    (a value with a character no marker probes: its pages are rendered in full)."""
     values = [getattr(gemeente, name) for name in IDENTITY_FIELDS]
     if not all(isinstance(v, str) and _safe(v) for v in values):
         return None
     return tuple(v.encode("utf-8") for v in values)
-
-
-def value_classes(values: Sequence[bytes]) -> tuple[bool, ...]:
-    """Per identity field: does the value hold non-ASCII letters?
-
-    Sites are only stamped from a shape checked on a site of the same classes,
-    so an encoder that writes 'â' as '\\u00e2' is caught, not copied.
-    """
-    return tuple(not v.isascii() for v in values)
 
 
 class Opaque(str):
@@ -145,39 +153,75 @@ def placeholder_word(field: str) -> str:
 def with_values(text: str, gemeente: Gemeente) -> str:
     """Text made for the placeholder gemeente (an error message, say) with this
     gemeente's own values in place of the markers."""
-    for slot, name in enumerate(IDENTITY_FIELDS):
-        text = text.replace(marker(slot), str(getattr(gemeente, name)))
-    return text
+    def value(match: re.Match[str]) -> str:
+        field = IDENTITY_FIELDS[ord(match.group(1)) - _FIRST_SLOT]
+        return str(getattr(gemeente, field))
+
+    return _MARKER_TEXT_RE.sub(value, text)
 
 
 def with_placeholder_words(text: str) -> str:
     """Text rendered for the placeholder gemeente with a placeholder word for
     each TEXT_FIELDS marker; other markers (codes, URIs, the slug in links)
     are left out."""
-    for slot, field in enumerate(IDENTITY_FIELDS):
-        word = placeholder_word(field) if field in TEXT_FIELDS else ""
-        text = text.replace(marker(slot), word)
-    return text
+
+    def word(match: re.Match[str]) -> str:
+        field = IDENTITY_FIELDS[ord(match.group(1)) - _FIRST_SLOT]
+        return placeholder_word(field) if field in TEXT_FIELDS else ""
+
+    return _MARKER_TEXT_RE.sub(word, text)
+
+
+# How the spots of the stamps made in this process escape the probed characters:
+# variant 0 escapes none of them; keys of value_fields name the others.
+_VARIANTS: list[dict[str, bytes]] = [{}]
+_VARIANT_NUMBERS: dict[tuple[bytes, ...], int] = {_PLAIN: 0}
+
+
+def _variant(escaped: tuple[bytes, ...]) -> int:
+    number = _VARIANT_NUMBERS.get(escaped)
+    if number is None:
+        number = _VARIANT_NUMBERS[escaped] = len(_VARIANTS)
+        _VARIANTS.append({char: written for char, written
+                          in zip(PROBED, escaped, strict=True)
+                          if written != char.encode()})
+    return number
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """Rendered bytes cut at the identity markers: segments around numbered slots."""
+    """Rendered bytes cut at the identity markers: segments around numbered slots.
+
+    `keys` name what goes in each slot (value_fields): the slot's value as it
+    is, or as that spot escapes the probed characters.
+    """
 
     segments: tuple[bytes, ...]  # one more than slots
     slots: tuple[int, ...]
+    keys: tuple[bytes, ...] = ()  # default: each slot's value as it is
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            object.__setattr__(self, "keys", tuple(b"%d" % s for s in self.slots))
 
     @classmethod
     def parse(cls, data: bytes) -> Stamp | None:
         """Cut data rendered for the placeholder; None if it holds a broken marker."""
         pieces = _MARKER_RE.split(data)
-        segments = tuple(pieces[0::2])
+        segments = tuple(pieces[0::3])
         if any(stray in segment for segment in segments for stray in _STRAY):
             return None  # a marker an encoder changed, or one typed into a text
-        slots = tuple(piece[2] - 0x80 for piece in pieces[1::2])
+        slots = tuple(piece[2] - 0x80 for piece in pieces[1::3])
         if any(slot >= len(IDENTITY_FIELDS) for slot in slots):
             return None
-        return cls(segments, slots)
+        keys = []
+        for slot, probe in zip(slots, pieces[2::3], strict=True):
+            escaped = _PROBE_RE.fullmatch(probe)
+            if escaped is None:  # the probe was cut or changed, not escaped
+                return None
+            variant = _variant(escaped.groups())
+            keys.append(b"%d.%d" % (slot, variant) if variant else b"%d" % slot)
+        return cls(segments, slots, tuple(keys))
 
     def fill(self, values: Sequence[bytes]) -> bytes:
         """The bytes for one gemeente (values in IDENTITY_FIELDS order)."""
@@ -190,23 +234,44 @@ class Stamp:
         """The bytes as a bytes %-template with a named field per slot
         (value_fields): filling is one formatting, no Python step per value."""
         parts = [self.segments[0].replace(b"%", b"%%")]
-        for slot, segment in zip(self.slots, self.segments[1:], strict=True):
-            parts += (b"%%(%d)s" % slot, segment.replace(b"%", b"%%"))
+        for key, segment in zip(self.keys, self.segments[1:], strict=True):
+            parts += (b"%%(%s)s" % key, segment.replace(b"%", b"%%"))
         return b"".join(parts)
 
 
-_LAST_FIELDS: list[tuple[tuple[bytes, ...], dict[bytes, bytes]]] = []
+class _Fields(dict[bytes, bytes]):
+    """The values by Stamp key: b"3" is slot 3's value, b"3.1" that value as
+    escape variant 1 writes it (made when first asked for)."""
+
+    def __init__(self, values: Sequence[bytes]) -> None:
+        super().__init__((b"%d" % slot, value) for slot, value in enumerate(values))
+        self.values = values
+
+    def __missing__(self, key: bytes) -> bytes:
+        slot, _, variant = key.partition(b".")
+        if not variant:
+            raise KeyError(key)
+        value = self.values[int(slot)]
+        escapes = _VARIANTS[int(variant)]
+        text = value.decode("utf-8")
+        if any(char in escapes for char in text):
+            value = b"".join(escapes.get(char) or char.encode() for char in text)
+        self[key] = value
+        return value
+
+
+_LAST_FIELDS: list[tuple[Sequence[bytes], _Fields]] = []
 
 
 def value_fields(values: Sequence[bytes]) -> dict[bytes, bytes]:
-    """The values as the fields of Stamp.template, by slot number.
+    """The values as the fields of Stamp.template, by Stamp key.
 
     One site fills all its stamps with the same tuple of values, so the last
     mapping is kept (it holds the tuple, whose identity therefore stays its own).
     """
     if _LAST_FIELDS and _LAST_FIELDS[0][0] is values:
         return _LAST_FIELDS[0][1]
-    fields = {b"%d" % slot: value for slot, value in enumerate(values)}
+    fields = _Fields(values)
     if isinstance(values, tuple):
         _LAST_FIELDS[:] = [(values, fields)]
     return fields

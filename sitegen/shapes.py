@@ -1,8 +1,8 @@
 """Sites that differ only in their gemeente's identity are rendered once.
 
 Before the workers start, the build plans which sites share a *shape*
-(`plan_shapes`): the same local data (for most gemeenten: none), the same
-theme, and identity values of the same classes (samenloket.stamp). In each
+(`plan_shapes`): the same local data (for most gemeenten: none) and the same
+theme, and identity values that can be stamped (samenloket.stamp). In each
 worker a shape is a `SiteShape`: the first time one of its sites needs a page,
 the page is rendered for the shape's placeholder gemeente, cut into a stamp
 and checked against that site's real rendering; from then on every site of the
@@ -11,8 +11,7 @@ filled in the same way from exports.stamped, after the same check against a
 fully validated export.
 
 A page whose check fails, and every site that shares its shape with no other
-(a gemeente with its own data, or a name with a quote in it), is rendered in
-full, exactly as without shapes.
+(a gemeente with its own data), is rendered in full, exactly as without shapes.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from samenloket.stamp import (
     Stamp,
     identity_values,
     masked_catalogue,
-    value_classes,
 )
 
 from .budget import RawRefs, page_refs
@@ -67,14 +65,13 @@ def local_data_key(catalogue: Catalogue, cbs: str) -> str:
 def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
     """CBS code → shape key, for every site that shares its shape with another.
 
-    A shape is the same local data plus identity values of the same classes;
-    sites whose identity cannot be stamped get none.
+    A shape is the same local data; sites whose identity cannot be stamped
+    get none.
     """
     groups: dict[str, list[str]] = {}
     for cbs in codes:
-        values = identity_values(catalogue.gemeenten[cbs])
-        if values is not None:
-            key = _hash([local_data_key(catalogue, cbs), value_classes(values)])
+        if identity_values(catalogue.gemeenten[cbs]) is not None:
+            key = local_data_key(catalogue, cbs)
             groups.setdefault(key, []).append(cbs)
     return {cbs: key for key, members in groups.items() if len(members) > 1
             for cbs in members}
