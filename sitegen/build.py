@@ -759,8 +759,9 @@ def build_sites(
                 for status, value in outcomes:
                     _collect(status, value, results, errors, options, len(codes),
                              started)
-        except WorkerError as exc:
-            errors.append(str(exc))
+        except WorkerError as exc:  # killed, or out of memory: say what to try
+            errors.append(f"{exc}\nBouw opnieuw; stopt het weer, bouw dan met minder "
+                          "processen (--jobs 1) of met meer geheugen.")
         finally:
             gc.unfreeze()
     else:
