@@ -53,6 +53,8 @@ print(json.dumps({"seconds": seconds, "pages": summary.pages, "cpu": cpu,
                       k: getattr(search, k) for k in (
                           "seconds", "national_built", "national_pages",
                           "local_built", "local_pages", "sites_linked")}}))
+from samenloket.cli import exit_now
+exit_now(0)  # as the samenloket command ends
 """
 
 
@@ -315,7 +317,8 @@ def main() -> int:
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({jobs} cores, Python {platform.python_version()}). Produced by `make bench` "
         "(bench/run.py); wall times include start-up, imports (of modules compiled "
-        "to bytecode, as Python keeps them) and loading content. "
+        "to bytecode, as Python keeps them), loading content and the exit (which, as "
+        "in the `samenloket` command, does not tear the interpreter down). "
         f"The cold build and the floor are measured in turns, {ROUNDS} times each "
         "(the disk here is much faster at some moments than at others); medians, "
         "with the range.",

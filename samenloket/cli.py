@@ -8,10 +8,12 @@ exports, cms) add commands without touching each other's code.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 # name -> (module, one-line help in Dutch)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -108,5 +110,27 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The `samenloket` command (console script): main(), then exit_now."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process without tearing the interpreter down.
+
+    A build leaves some 100,000 objects behind (catalogue, page stamps, compiled
+    templates); freeing them one by one and the final garbage collection take
+    ~0.05 s that nobody waits for. Exit handlers still run and the output is
+    flushed; the operating system takes the memory back at once.
+    """
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or the reader went away
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
