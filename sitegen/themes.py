@@ -380,6 +380,14 @@ class _Merged:
     strings: dict[str, str]
     component_paths: list[str]
     dependents: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    frames: dict[frozenset[str], _AccentFrame] = field(default_factory=dict)
+
+    def accent_frame(self, theme: str, accent: frozenset[str]) -> _AccentFrame:
+        """What every accent of these token paths leaves as it is (made once)."""
+        frame = self.frames.get(accent)
+        if frame is None:
+            frame = self.frames[accent] = _AccentFrame.make(theme, self, accent)
+        return frame
 
     def stale(self, changed: frozenset[str]) -> set[str]:
         """``changed`` plus every token that refers to one of them, transitively."""
@@ -398,6 +406,55 @@ class _Merged:
                         todo.append(dep)
             self.dependents[changed] = hit
         return hit
+
+
+@dataclass
+class _AccentFrame:
+    """An extends chain with the accent's tokens left open: the 339 gemeenten on
+    base differ only in those and the tokens that refer to them, so only those
+    are resolved and written per gemeente."""
+
+    stale: list[str]  # the accent's tokens and every token referring to one
+    known: dict[str, Any]  # every other token, resolved
+    strings: dict[str, str]  # CSS text of those
+    declarations: list[str]  # the component CSS, "" where a stale token goes
+    open: list[tuple[int, str]]  # (index in declarations, stale component path)
+    order: list[str]  # every path with CSS text (fixed and stale), sorted
+
+    @classmethod
+    def make(cls, theme: str, merged: _Merged, accent: frozenset[str]) -> _AccentFrame:
+        stale = merged.stale(accent)
+        strings = {k: v for k, v in merged.strings.items() if k not in stale}
+        declarations: list[str] = []
+        open_slots: list[tuple[int, str]] = []
+        for path in merged.component_paths:
+            if path in stale:
+                open_slots.append((len(declarations), path))
+                declarations.append("")
+            else:
+                declarations.append(_declaration(theme, merged.tokens, path, strings))
+        return cls(
+            stale=sorted(stale),
+            known={k: v for k, v in merged.resolved.items() if k not in stale},
+            strings=strings,
+            declarations=declarations,
+            open=open_slots,
+            order=sorted(strings.keys() | stale),
+        )
+
+    def fill(self, theme: str, tokens: dict[str, _Token]
+             ) -> tuple[dict[str, str], str]:
+        """(CSS text by token path, sorted; component CSS) with the accent's
+        values in `tokens`: the same as resolving and writing them all."""
+        done = dict(self.known)
+        for path in self.stale:
+            _resolve_one(path, tokens, theme, done, [])
+        strings = {**self.strings, **_css_strings(tokens, done, self.stale)}
+        declarations = list(self.declarations)
+        for index, path in self.open:
+            declarations[index] = _declaration(theme, tokens, path, strings)
+        ordered = {path: strings[path] for path in self.order if path in strings}
+        return ordered, ":root{" + ";".join(declarations) + "}"
 
 
 def _merged_tokens(links: list[tuple[str, Path, dict[str, Any]]]) -> _Merged:
@@ -638,21 +695,25 @@ def _component_css(
     strings: dict[str, str],
 ) -> str:
     """``:root{--samenloket-...}`` sorted by property name: stable bytes."""
-    decls: list[str] = []
-    for path in paths:
-        text = strings.get(path)
-        if text is None:
-            raise ThemeError(
-                f"theme {name!r}: {tokens[path].source}: {path}: cannot write "
-                f"{tokens[path].type or 'untyped'} value as CSS"
-            )
-        if not text or _UNSAFE_CSS_RE.search(text):
-            raise ThemeError(
-                f"theme {name!r}: {tokens[path].source}: {path}: unsafe or empty "
-                f"CSS value {text!r}"
-            )
-        decls.append(f"--{path.replace('.', '-')}:{text}")
-    return ":root{" + ";".join(decls) + "}"
+    return ":root{" + ";".join(_declaration(name, tokens, path, strings)
+                               for path in paths) + "}"
+
+
+def _declaration(name: str, tokens: dict[str, _Token], path: str,
+                 strings: dict[str, str]) -> str:
+    """One ``--samenloket-...:value`` of the component CSS, its value checked."""
+    text = strings.get(path)
+    if text is None:
+        raise ThemeError(
+            f"theme {name!r}: {tokens[path].source}: {path}: cannot write "
+            f"{tokens[path].type or 'untyped'} value as CSS"
+        )
+    if not text or _UNSAFE_CSS_RE.search(text):
+        raise ThemeError(
+            f"theme {name!r}: {tokens[path].source}: {path}: unsafe or empty "
+            f"CSS value {text!r}"
+        )
+    return f"--{path.replace('.', '-')}:{text}"
 
 
 def theme_css(theme: Theme) -> str:
@@ -938,22 +999,19 @@ def load_theme(
     themes_dir = Path(themes_dir)
     links = _chain(name, themes_dir)
     merged = _merged_tokens(links)
-    tokens, resolved, strings = merged.tokens, merged.resolved, merged.strings
     if accent_seed:
         backgrounds = tuple(
-            _css_value(resolved[p], "color")
+            _css_value(merged.resolved[p], "color")
             for p in _ACCENT_BACKGROUNDS
-            if p in resolved
+            if p in merged.resolved
         )
         accent = _accent_tokens(accent_seed, backgrounds)
-        stale = merged.stale(frozenset(accent))
-        tokens = {**tokens, **accent}
-        known = {k: v for k, v in resolved.items() if k not in stale}
-        resolved = _resolve_all(tokens, name, known)
-        strings = {
-            **{k: v for k, v in strings.items() if k not in stale},
-            **_css_strings(tokens, resolved, stale),
-        }
+        frame = merged.accent_frame(name, frozenset(accent))
+        strings, component_css = frame.fill(name, {**merged.tokens, **accent})
+    else:
+        strings = dict(sorted(merged.strings.items()))
+        component_css = _component_css(name, merged.tokens, merged.component_paths,
+                                       merged.strings)
     settings = dict(links[0][2])
     directory = links[0][1]
     faces: list[str] = []
@@ -961,16 +1019,12 @@ def load_theme(
         if link_settings["fonts"]:
             faces = _font_faces(link_name, link_dir, link_settings)
             break
-    css = (
-        "".join(faces)
-        + _component_css(name, tokens, merged.component_paths, strings)
-        + "\n"
-    )
+    css = "".join(faces) + component_css + "\n"
     theme = Theme(
         name=name,
         directory=directory,
         settings=settings,
-        tokens_resolved=dict(sorted(strings.items())),
+        tokens_resolved=strings,
         css=css,
         static_dirs=[d / "static" for _, d, _ in links if (d / "static").is_dir()],
         template_dirs=[

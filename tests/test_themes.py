@@ -349,6 +349,27 @@ def test_generated_accent_does_not_change_base() -> None:
     assert load_theme("base", THEMES).css == before
 
 
+def test_accent_theme_equals_resolving_every_token_again() -> None:
+    """Only the accent's tokens and those that refer to them are resolved per
+    gemeente (the rest is shared): the CSS and tokens must be exactly those of
+    resolving the whole overlaid token set from scratch."""
+    links = themes._chain("base", THEMES)
+    merged = themes._merged_tokens(links)
+    backgrounds = tuple(themes._css_value(merged.resolved[p], "color")
+                        for p in themes._ACCENT_BACKGROUNDS)
+    for code in ("GM0014", "GM0363", "GM1900"):
+        accent = themes._accent_tokens(code, backgrounds)
+        tokens = {**merged.tokens, **accent}
+        resolved = themes._resolve_all(tokens, "base")
+        strings = themes._css_strings(tokens, resolved, resolved)
+        theme = load_theme("base", THEMES, accent_seed=code)
+        assert theme.tokens_resolved == dict(sorted(strings.items()))
+        assert list(theme.tokens_resolved) == sorted(strings)
+        css = themes._component_css("base", tokens, merged.component_paths, strings)
+        assert theme.css.endswith(css + "\n")
+        assert theme.css != load_theme("base", THEMES).css
+
+
 def test_all_gemeenten_get_a_checked_accent_theme() -> None:
     """342 generated accent themes load, pass the checks and differ per gemeente."""
     codes = [f"GM{n:04d}" for n in range(1, 343)]
