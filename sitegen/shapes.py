@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jinja2
+from xxhash import xxh3_128_hexdigest
 
 from exports import SiteExport
 from exports.opendata import OPEN_DATA_PATH
@@ -78,7 +79,9 @@ def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
 
 
 def _combined(fingerprint: str, own: str) -> str:
-    return hashlib.blake2b(f"{fingerprint}|{own}".encode(), digest_size=16).hexdigest()
+    """A page's fingerprint for one site (one per page of every site: XXH3, as
+    content_hash, is ~6x faster than BLAKE2 here)."""
+    return xxh3_128_hexdigest(f"{fingerprint}|{own}".encode())
 
 
 class SiteShape:
