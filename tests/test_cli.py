@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,19 @@ def test_seed_catalogue_is_complete_and_readable() -> None:
         assert any(not hasattr(i, "product") for s in event.steps for i in s.items), (
             f"{event.slug} has no other organisation: a wrong door"
         )
+
+
+def test_command_exits_with_its_code_and_all_output(content: Path) -> None:
+    """The installed command ends without tearing Python down (exit_now): what
+    it printed into a pipe still arrives whole, and its exit code is kept."""
+    command = [sys.executable, "-c", "from samenloket.cli import run; run()",
+               "--content", str(content), "--themes", str(THEMES)]
+    dumped = subprocess.run([*command, "dump"], capture_output=True, cwd=REPO)
+    assert dumped.returncode == 0
+    assert set(json.loads(dumped.stdout)) >= {"products", "gemeenten"}
+    edit(content / "producten/paspoort-aanvragen.md",
+         "audience: [particulier]", "audience: [burgers]")
+    checked = subprocess.run([*command, "check"], capture_output=True, cwd=REPO,
+                             text=True)
+    assert checked.returncode == 1
+    assert "paspoort-aanvragen.md:6 [audience.0]" in checked.stderr
