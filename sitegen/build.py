@@ -332,10 +332,10 @@ def stage_site(cbs: str) -> SiteResult:
     result.files = len(outputs)  # pages and assets: the search files come next
     if _JOB.get("national") is not None:
         _add_search(result, site, state, theme, outputs, fingerprints, extra)
-    result.change = tree.prepare(
-        tree.stage(slug, state, outputs, fingerprints, extra))
+    change = tree.stage(slug, state, outputs, fingerprints, extra)
     result.budget = budget_errors(  # weights (budget.py)
-        [result.change], outputs, shape.refs if shape is not None else None)
+        [change], outputs, shape.refs if shape is not None else None)
+    result.change = tree.prepare(change)
     return result
 
 
@@ -465,7 +465,7 @@ def _unchanged_site(tree: OutputTree, slug: str) -> SiteResult | None:
     live_dir = f"{tree.live(slug)}/"
     if not state.pages or not all(isfile(live_dir + p) for p in state.pages):
         return None  # a file deleted by hand is made again the usual way
-    change = SiteChange(slug, None, state, [], [], len(state.pages),
+    change = SiteChange(slug, None, None, [], [], len(state.pages),
                         state_changed=False)
     result = SiteResult(change, sum(not _is_search(p) for p in state.pages), 0)
     search = state.extra.get("search")

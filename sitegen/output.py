@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import orjson
@@ -170,7 +170,9 @@ class SiteChange:
 
     slug: str
     staged: Path | None
-    state: SiteState
+    # The new state; None once written beside the staged site (prepare), or when
+    # nothing of the site changed: the build's parent never needs it then.
+    state: SiteState | None
     written: list[str]
     removed: list[str]
     unchanged: int
@@ -285,15 +287,15 @@ class OutputTree:
     def prepare(self, change: SiteChange) -> SiteChange:
         """Write the site's new state (and the spare's manifest) beside the staged
         site, so that committing is renames only. Called in the build workers."""
-        if not (change.changed or change.state_changed):
-            return change
+        if not (change.changed or change.state_changed) or change.state is None:
+            return replace(change, state=None)
         staging = self.root / STAGING_DIR
         staging.mkdir(parents=True, exist_ok=True)
         (staging / f"{change.slug}.state.json").write_bytes(change.state.dumps())
         if change.changed and change.replaced is not None:
             (staging / f"{change.slug}.spare.json").write_bytes(
                 orjson.dumps({"files": change.replaced}))
-        return change
+        return replace(change, state=None)  # it is on disk: not sent back
 
     def load_inputs(self) -> dict[str, str]:
         """Per site, the digest of all inputs its live version was built from."""
@@ -358,11 +360,11 @@ class OutputTree:
         if staging.is_dir() and not any(staging.iterdir()):
             staging.rmdir()
 
-    def _write_state(self, slug: str, state: SiteState) -> None:
+    def _write_state(self, slug: str, state: SiteState | None) -> None:
         path = self.state_path(slug)
         path.parent.mkdir(parents=True, exist_ok=True)
         prepared = self.root / STAGING_DIR / f"{slug}.state.json"
-        if prepared.is_file():  # written by the worker (see prepare)
+        if state is None or prepared.is_file():  # written by prepare
             os.replace(prepared, path)
             return
         tmp = path.with_suffix(".tmp")
