@@ -56,7 +56,6 @@ def page_refs(data: bytes) -> RawRefs:
     return tuple(_LOADED.findall(data))
 
 
-@lru_cache(maxsize=256)  # the shared stylesheet and script are the same bytes
 @lru_cache(maxsize=256)  # a theme's shared stylesheet and script: once per worker
 def gzip_size(data: bytes) -> int:
     """Bytes on the wire with gzip (header and trailer included)."""
