@@ -317,8 +317,9 @@ def main() -> int:
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({jobs} cores, Python {platform.python_version()}). Produced by `make bench` "
         "(bench/run.py); wall times include start-up, imports (of modules compiled "
-        "to bytecode, as Python keeps them), loading content and the exit (which, as "
-        "in the `samenloket` command, does not tear the interpreter down). "
+        "to bytecode, as Python keeps them; the templates likewise, in Jinja2's "
+        "bytecode cache), loading content and the exit (which, as in the "
+        "`samenloket` command, does not tear the interpreter down). "
         f"The cold build and the floor are measured in turns, {ROUNDS} times each "
         "(the disk here is much faster at some moments than at others); medians, "
         "with the range.",

@@ -75,6 +75,7 @@ from .search import (
 )
 from .shapes import SiteShape, local_data_key, plan_shapes
 from .site import PageSpec, SiteInfo, site_pages
+from .template_cache import template_cache
 from .themes import Theme, ThemeError, load_theme
 from .workers import WorkerError, run_forked
 
@@ -177,19 +178,26 @@ def code_version(themes_dir: Path) -> str:
 class Renderer:
     """Jinja environments per theme (loader chain: gemeente theme → base)."""
 
-    def __init__(self, catalogue: Catalogue, jinja_options: dict[str, Any]):
+    def __init__(self, catalogue: Catalogue, jinja_options: dict[str, Any],
+                 code: str | None = None):
+        """`code`: the build's code_version, to keep the compiled templates
+        between builds (see sitegen.template_cache); None compiles afresh."""
         self.catalogue = catalogue
         self.options = {"trim_blocks": True, "lstrip_blocks": True, **jinja_options}
         self._envs: dict[tuple[Path, ...], jinja2.Environment] = {}
+        self._code = code
 
     def env(self, theme: Theme) -> jinja2.Environment:
         key = tuple(theme.template_dirs)
         env = self._envs.get(key)
         if env is None:
+            folders = tuple(str(p) for p in key)
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader([str(p) for p in key]),
+                loader=jinja2.FileSystemLoader(folders),
                 autoescape=jinja2.select_autoescape(["html", "xml"]),
                 undefined=jinja2.StrictUndefined,
+                bytecode_cache=(template_cache(self._code, self.options, folders)
+                                if self._code else None),
                 **self.options,
             )
             env.globals["site_markdown"] = site_markdown
@@ -724,7 +732,7 @@ def build_sites(
             index=DependencyIndex(catalogue, code),
             inputs=_inputs(catalogue, options, code),
             previous_inputs=tree.load_inputs(),
-            renderer=Renderer(catalogue, options.jinja_environment),
+            renderer=Renderer(catalogue, options.jinja_environment, code),
             shapes=plan_shapes(catalogue, codes) if options.shapes else {},
             shape_cache={},  # per process: each forked worker fills its own
             search_groups=({cbs: local_data_key(catalogue, cbs) for cbs in codes}
