@@ -608,6 +608,10 @@ class NationalBuild:
                 self._outcome = value  # type: ignore[assignment]
         return self._html
 
+    def markdown_ready(self) -> bool:
+        """Would markdown() return without waiting (for the helper)?"""
+        return self._html is not None or self._helper is None or self._helper.ready()
+
     def wait(self) -> NationalBundle:
         """The finished bundle (its files stated once: forked workers inherit it)."""
         self.markdown()

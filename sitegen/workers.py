@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import select
 import selectors
 import signal
 import struct
@@ -223,6 +224,14 @@ class Helper:
             if not chunk:
                 raise WorkerError(_exit_message(self.pid))
             self._buffer += chunk
+
+    def ready(self) -> bool:
+        """Would receive() return (or fail) without waiting? True as soon as the
+        job has sent anything or stopped: the parent may do other work till then."""
+        if self._buffer:
+            return True
+        readable, _, _ = select.select([self._fd], [], [], 0)
+        return bool(readable)
 
     def close(self) -> None:
         """Wait for the process to end (after its last message it exits)."""

@@ -12,6 +12,7 @@ from support import THEMES, edit, output_files
 
 from samenloket.loader import load_catalogue
 from sitegen.build import BuildError, BuildOptions, BuildSummary, build_sites
+from sitegen.search import NationalBuild
 
 
 def build(
@@ -287,10 +288,14 @@ def test_failed_build_leaves_old_output_intact(
     assert not (built / ".staging").exists()
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_broken_theme_names_gemeente_and_token(
-    content: Path, built: Path, tmp_path: Path
+    content: Path, built: Path, tmp_path: Path, jobs: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A theme with a failing contrast pair stops the build with the token path."""
+    """A theme with a failing contrast pair stops the build with the token path
+    (jobs=2: every theme is loaded before the workers fork, see _preload_themes)."""
+    monkeypatch.setattr(NationalBuild, "markdown_ready", lambda self: False)
     themes = tmp_path / "themes"
     shutil.copytree(THEMES, themes)
     tokens = themes / "zwolle/tokens.json"
@@ -300,7 +305,7 @@ def test_broken_theme_names_gemeente_and_token(
     tokens.write_text(json.dumps(data))
     before = snapshot(built)
     with pytest.raises(BuildError) as info:
-        build(content, built, themes=themes)
+        build(content, built, themes=themes, jobs=jobs)
     assert "Zwolle (GM0193)" in str(info.value)
     assert "samenloket.page.color" in str(info.value)
     assert snapshot(built) == before
