@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -127,3 +128,27 @@ def test_a_helper_that_exits_silently_is_reported() -> None:
         helper.receive()
     helper.close()
     assert _child_pids() <= before
+
+
+def test_a_helper_is_ready_once_it_has_sent_something() -> None:
+    """ready() tells the parent, without waiting, whether receive() would wait."""
+    from sitegen.workers import Helper
+
+    go_read, go_write = os.pipe()
+
+    def waits_then_sends(send) -> None:
+        os.read(go_read, 1)  # until the parent says go
+        send("klaar")
+
+    helper = Helper(waits_then_sends)
+    os.close(go_read)
+    assert not helper.ready()
+    os.write(go_write, b"x")
+    os.close(go_write)
+    deadline = 200
+    while not helper.ready() and deadline:
+        time.sleep(0.01)
+        deadline -= 1
+    assert helper.ready()
+    assert helper.receive() == "klaar"
+    helper.close()
