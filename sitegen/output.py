@@ -23,8 +23,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import orjson
@@ -408,7 +408,8 @@ def _write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def _folders(paths: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=64)  # the sites of a shape have the very same paths
+def _folders(paths: tuple[str, ...]) -> list[str]:
     """Every folder the paths need, parents before children."""
     folders: set[str] = set()
     for path in paths:
@@ -427,7 +428,7 @@ def _fill_fresh(staged: Path, live: Path | None, outputs: dict[str, Output],
     written in place. Plain strings: this loop runs for every file of a site.
     """
     root, live_dir = f"{staged}/", f"{live}/"
-    for folder in _folders(outputs):
+    for folder in _folders(tuple(outputs)):
         os.mkdir(root + folder)
     for path in outputs:
         data = to_write.get(path)
