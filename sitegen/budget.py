@@ -108,9 +108,10 @@ class SiteWeights:
         self.slug = slug
         self._files = files or {}
         self._refs = refs or {}
+        self._keys = _page_loads(refs) if refs else {}
         self._sizes: dict[str, int] = {}
         self._css_assets: dict[str, list[str]] = {}
-        self._loads: dict[tuple[tuple[str, ...], frozenset[str]], tuple[int, int]] = {}
+        self._loads: dict[Loads, tuple[int, int]] = {}
 
     def _read(self, relative: str) -> bytes | None:
         data = self._files.get(relative)
@@ -148,8 +149,12 @@ class SiteWeights:
 
     def _loaded_sizes(self, page: str, data: bytes) -> tuple[int, int]:
         """(CSS, everything else) that the page loads, on the wire."""
-        refs = self._refs.get(page)
-        key = _loads_of(page, page_refs(data) if refs is None else refs)
+        key = self._keys.get(page)
+        if key is None:
+            refs = self._refs.get(page)
+            key = _loads_of(page, page_refs(data) if refs is None else refs)
+            if refs is not None:
+                self._keys[page] = key
         sizes = self._loads.get(key)
         if sizes is None:  # most pages of a site load the same files
             sheets, loaded = key
@@ -174,8 +179,24 @@ class SiteWeights:
         return True
 
 
+Loads = tuple[tuple[str, ...], frozenset[str]]
+_PAGE_LOADS: dict[int, tuple[Mapping[str, RawRefs], dict[str, Loads]]] = {}
+
+
+def _page_loads(refs: Mapping[str, RawRefs]) -> dict[str, Loads]:
+    """Page → _loads_of, shared by every SiteWeights given the same `refs`
+    mapping (a shape's, for all its sites): looked up once per page, not once
+    per page of every site."""
+    hit = _PAGE_LOADS.get(id(refs))
+    if hit is None or hit[0] is not refs:
+        if len(_PAGE_LOADS) >= 64:  # a long-running process: start afresh
+            _PAGE_LOADS.clear()
+        hit = _PAGE_LOADS[id(refs)] = (refs, {})
+    return hit[1]
+
+
 @lru_cache(maxsize=4096)  # the same for a page of every site of a shape
-def _loads_of(page: str, refs: RawRefs) -> tuple[tuple[str, ...], frozenset[str]]:
+def _loads_of(page: str, refs: RawRefs) -> Loads:
     """The stylesheets (in order) and other files a page loads, as site paths."""
     sheets: list[str] = []
     loaded: set[str] = set()
