@@ -166,6 +166,25 @@ def test_a_typed_name_is_found_beside_the_placeholder(chromium, base_url: str) -
     assert any("Utrecht" in t and "Welkom" in t for t in result["titles"]), result
 
 
+def test_a_search_that_fails_says_so(chromium, base_url: str) -> None:
+    """When part of the index cannot be loaded (a lost connection, say) the
+    page says the search did not work, instead of staying silent."""
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(f"{base_url}/utrecht/zoeken/")
+        expect(page.locator("#zoekvraag")).to_be_visible()
+        page.route("**/zoekindex/*/fragment/**", lambda route: route.abort())
+        page.locator("#zoekvraag").press_sequentially("paspoort", delay=20)
+        expect(page.locator("#zoekstatus")).to_have_text(
+            re.compile("Zoeken lukte niet"), timeout=15000)
+        assert any("Zoeken mislukt" in e for e in errors), errors
+    finally:
+        context.close()
+
+
 @pytest.mark.slow
 def test_real_site_search(chromium, real_site: Path) -> None:
     """On the real Utrecht site 'paspoort' gives the passport product first."""
