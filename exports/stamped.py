@@ -50,40 +50,41 @@ class ExportStamp:
         Python step per value), and each piece's range follows from the
         lengths of the values: pieces with the same slots grow by the same.
         """
-        template, head, ranges = self._layout
-        data = template % value_fields(values)
+        template, head, ranges, groups = self._layout
         fields = value_fields(values)
-        growth: dict[Counts, int] = {}
-        for counts in {counts for _, _, counts in ranges} | {head[1]}:
-            growth[counts] = sum(len(fields[key]) * times for key, times in counts)
+        data = template % fields
+        growth = [sum(len(fields[key]) * times for key, times in counts)
+                  for counts in groups]  # per distinct set of slots, few
         at = head[0] + growth[head[1]]
         gap = len(self.gap)
         pieces = []
-        for number, (slug, fixed, counts) in enumerate(ranges):
-            if number:
-                at += gap
-            end = at + fixed + growth[counts]
+        for slug, fixed, group in ranges:
+            end = at + fixed + growth[group]
             pieces.append(ExportPiece(slug, keys.get(slug, ""), at, end))
-            at = end
+            at = end + gap
         return SiteExport(data, tuple(pieces), 0)
 
     @cached_property
-    def _layout(self) -> tuple[bytes, tuple[int, Counts],
-                               list[tuple[str, int, Counts]]]:
+    def _layout(self) -> tuple[bytes, tuple[int, int], list[tuple[str, int, int]],
+                               list[Counts]]:
         """The whole file as one bytes %-template (see Stamp.template); the
-        head's and each piece's length without values and how often each
-        slot occurs in it."""
+        head's and each piece's length without values and which group of
+        pieces it is in: the pieces of a group hold the same slots, as often
+        (`groups`, each how often each slot occurs)."""
+        groups: dict[Counts, int] = {}
 
-        def measure(stamp: Stamp) -> tuple[int, Counts]:
+        def measure(stamp: Stamp) -> tuple[int, int]:
+            counts = tuple(sorted(Counter(stamp.keys).items()))
             return (sum(len(s) for s in stamp.segments),
-                    tuple(sorted(Counter(stamp.keys).items())))
+                    groups.setdefault(counts, len(groups)))
 
         gap = self.gap.replace(b"%", b"%%")
         template = (self.head.template
                     + gap.join(stamp.template for _, stamp in self.pieces)
                     + self.tail.template)
-        return (template, measure(self.head),
-                [(slug, *measure(stamp)) for slug, stamp in self.pieces])
+        head = measure(self.head)
+        ranges = [(slug, *measure(stamp)) for slug, stamp in self.pieces]
+        return template, head, ranges, list(groups)
 
 
 def _stamps(*parts: bytes) -> list[Stamp] | None:
