@@ -80,9 +80,21 @@ async function start(box) {
     await showMore(ticket, false);
   }
 
+  /* A search that fails (a part of the index that did not load, say) says so,
+   * instead of leaving the page silent; the next search tries again. */
+  function failed(error) {
+    console.error("Zoeken mislukt:", error);
+    status.textContent =
+      "Zoeken lukte niet. Probeer het opnieuw, of kies hieronder uit alle producten en diensten.";
+  }
+
   async function showMore(ticket, moveFocus) {
     const slice = results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(slice.map((result) => result.data()));
+    // A result's text is one small file each: one that fails to load (a
+    // dropped connection) is asked for once more before the search gives up.
+    const data = await Promise.all(
+      slice.map((result) => result.data().catch(() => result.data())),
+    );
     if (ticket !== latest) {
       return;
     }
@@ -113,7 +125,7 @@ async function start(box) {
     }
     timer = setTimeout(() => {
       remember(value);
-      run(value);
+      run(value).catch(failed);
     }, pause);
   }
   input.addEventListener("input", () => typed(300));
@@ -121,16 +133,16 @@ async function start(box) {
     event.preventDefault();
     clearTimeout(timer);
     remember(input.value);
-    run(input.value);
+    run(input.value).catch(failed);
   });
-  more.addEventListener("click", () => showMore(latest, true));
+  more.addEventListener("click", () => showMore(latest, true).catch(failed));
 
   // Whatever is in the box now is searched, so no keystroke before start-up
   // is lost: a term from ?q= at once, a term typed while the index was still
   // loading as if it had just been typed.
   if (input.value === query) {
     if (query.trim()) {
-      await run(query);
+      await run(query).catch(failed);
     }
   } else {
     typed(0);
@@ -186,9 +198,12 @@ async function find(pagefind, term, filters, identity) {
   if (local !== term) {
     queries.push(local);
   }
-  const answers = await Promise.all(
-    queries.map((query) => pagefind.search(query, { filters })),
-  );
+  // One after the other: both searches load index chunks into Pagefind's one
+  // engine, and the second mostly needs the chunks the first just loaded.
+  const answers = [];
+  for (const query of queries) {
+    answers.push(await pagefind.search(query, { filters }));
+  }
   const best = new Map();
   for (const answer of answers) {
     for (const result of answer.results) {
