@@ -418,7 +418,7 @@ class _AccentFrame:
     known: dict[str, Any]  # every other token, resolved
     strings: dict[str, str]  # CSS text of those
     declarations: list[str]  # the component CSS, "" where a stale token goes
-    open: list[tuple[int, str]]  # (index in declarations, stale component path)
+    open_slots: list[tuple[int, str]]  # (index in declarations, stale path)
     order: list[str]  # every path with CSS text (fixed and stale), sorted
 
     @classmethod
@@ -438,7 +438,7 @@ class _AccentFrame:
             known={k: v for k, v in merged.resolved.items() if k not in stale},
             strings=strings,
             declarations=declarations,
-            open=open_slots,
+            open_slots=open_slots,
             order=sorted(strings.keys() | stale),
         )
 
@@ -451,7 +451,7 @@ class _AccentFrame:
             _resolve_one(path, tokens, theme, done, [])
         strings = {**self.strings, **_css_strings(tokens, done, self.stale)}
         declarations = list(self.declarations)
-        for index, path in self.open:
+        for index, path in self.open_slots:
             declarations[index] = _declaration(theme, tokens, path, strings)
         ordered = {path: strings[path] for path in self.order if path in strings}
         return ordered, ":root{" + ";".join(declarations) + "}"
