@@ -27,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from os.path import isfile
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,7 @@ from .output import (
     SiteChange,
     SiteState,
     content_hash,
+    intact,
     purge_retired,
 )
 from .search import (
@@ -330,7 +330,8 @@ def stage_site(cbs: str) -> SiteResult:
         digest = fingerprints[path] = context.hashes[path]
         old = state.pages.get(path)
         unchanged = old is not None and old == (digest, digest)
-        outputs[path] = None if unchanged and isfile(live_dir + path) else data
+        outputs[path] = (None if unchanged and intact(live_dir + path, state.built_ns)
+                         else data)
     result = SiteResult(SiteChange(slug, None, state, [], [], 0), 0, rendered)
     if shape is not None:
         result.stamped = shape.stamped - stamped_before
@@ -396,7 +397,8 @@ def _render_pages(context: _SiteContext, state: SiteState, live_dir: str
                                               context.theme_hash):
         fingerprints[path] = fingerprint
         old = state.pages.get(path)
-        if old is not None and old[0] == fingerprint and isfile(live_dir + path):
+        if (old is not None and old[0] == fingerprint
+                and intact(live_dir + path, state.built_ns)):
             outputs[path] = None
             continue
         env = env or _JOB["renderer"].env(context.theme)
@@ -487,8 +489,9 @@ def _unchanged_site(tree: OutputTree, slug: str) -> SiteResult | None:
         return None
     state = tree.load_state(slug)
     live_dir = f"{tree.live(slug)}/"
-    if not state.pages or not all(isfile(live_dir + p) for p in state.pages):
-        return None  # a file deleted by hand is made again the usual way
+    if not state.pages or not all(intact(live_dir + p, state.built_ns)
+                                  for p in state.pages):
+        return None  # a file deleted or edited by hand is made again the usual way
     change = SiteChange(slug, None, None, [], [], len(state.pages),
                         state_changed=False)
     result = SiteResult(change, sum(not _is_search(p) for p in state.pages), 0)
@@ -556,7 +559,7 @@ def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: The
     keys = [national.key, local.key]
     # A bundle's files are checked on disk through its entry file only: every
     # other file of it was staged in the same swap.
-    present = all(isfile(live_dir + entry) for entry in SEARCH_ENTRIES)
+    present = all(intact(live_dir + entry, state.built_ns) for entry in SEARCH_ENTRIES)
     if present and state.extra.get("search") == keys:
         for path, page in state.pages.items():  # the same bundles as now live
             if _is_search(path):

@@ -21,6 +21,7 @@ import ctypes
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -132,6 +133,17 @@ class Link:
 Output = bytes | Link | None  # None: the live file is still right
 
 
+def intact(path: str, built_ns: int) -> bool:
+    """Is the live file at `path` there as the build left it: a file, not
+    changed after its site's state was written (`SiteState.built_ns`)? A file
+    edited by hand is made again. One stat, like os.path.isfile."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= built_ns
+
+
 @dataclass
 class SiteState:
     """What the live site holds: per path its input fingerprint and content hash.
@@ -142,16 +154,21 @@ class SiteState:
 
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
+    # When the live version was built: the state file's time. A live file
+    # changed after it (edited by hand) is not the build's (see intact()).
+    built_ns: int = field(default=0, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> SiteState:
         try:
-            raw = orjson.loads(path.read_bytes())
+            with open(path, "rb") as file:
+                built_ns = os.fstat(file.fileno()).st_mtime_ns
+                raw = orjson.loads(file.read())
             if raw.get("format") != STATE_FORMAT:
                 return cls()
             pages = {k: (v[0], v[1]) for k, v in raw["pages"].items()}
             extra = raw.get("extra", {})
-            return cls(pages, extra if isinstance(extra, dict) else {})
+            return cls(pages, extra if isinstance(extra, dict) else {}, built_ns)
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
 
@@ -235,7 +252,7 @@ class OutputTree:
             old = state.pages.get(path)
             new_state.pages[path] = (fingerprints[path], digest)
             if old is not None and old[1] == digest:
-                if (live / path).is_file():
+                if intact(f"{live}/{path}", state.built_ns):
                     unchanged += 1
                     continue
                 missing.add(path)

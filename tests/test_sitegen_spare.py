@@ -137,3 +137,29 @@ def test_a_page_deleted_from_the_live_site_stays_restored(
         build(content, out)
         assert (out / "utrecht/contact/index.html").is_file()
     assert_like_fresh(content, out, tmp_path / "fresh")
+
+
+def test_a_page_edited_by_hand_is_made_again(content: Path, tmp_path: Path) -> None:
+    """A live file changed by hand after its build (a quick fix in public/, say)
+    is not the build's: the next build writes the generated page again, also
+    when nothing else changed, and the spare is not trusted to have it."""
+    out = tmp_path / "public"
+    build(content, out)
+    page = out / "utrecht/contact/index.html"
+    generated = page.read_bytes()
+    page.write_bytes(generated.replace(b"Contact", b"Handwerk"))
+    summary = build(content, out)  # nothing changed in the content
+    assert page.read_bytes() == generated
+    assert summary.written == {"utrecht": ["contact/index.html"]}
+    assert build(content, out).pages_written == 0  # and then it stays put
+
+    page.write_bytes(b"weer met de hand")
+    edit(content / "producten/paspoort-aanvragen.md",
+         "Met een paspoort kunt u reizen.", "Met een paspoort reist u.")
+    build(content, out)  # the site is staged for the edit: the page comes along
+    assert page.read_bytes() == generated
+    edit(content / "producten/paspoort-aanvragen.md",
+         "Met een paspoort reist u.", "Met een paspoort kunt u reizen.")
+    build(content, out)  # staged in the spare, which held the hand-made page
+    assert page.read_bytes() == generated
+    assert_like_fresh(content, out, tmp_path / "fresh")
