@@ -375,22 +375,40 @@ def main() -> int:
 RAM_DISK = Path("/dev/shm")
 
 
-def measure_on_ram_disk(content: Path, sites: int, pages: int, page_bytes: int,
-                        jobs: int, rounds: int = 3) -> tuple[list[float], list[float]]:
-    """The cold build and the floor once more, in turns, on a RAM disk: with no
-    disk in the way, what is left of the ratio is the build's own work.
+def measure_command(content: Path, out: Path) -> float:
+    """A cold build by the `samenloket build` command: the same build, run by
+    Pelican's generator (sitegen.plugin), with Pelican's own start-up."""
+    os.sync()
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", "from samenloket.cli import run; run()",
+         "--content", str(content), "--themes", "themes", "build",
+         "--out", str(out), "--quiet"],
+        cwd=REPO, capture_output=True, check=True)
+    return time.perf_counter() - started
 
-    ([], []) when there is no RAM disk with room (a build and a floor: ~1 GB).
+
+RamRounds = tuple[list[float], list[float], list[float]]
+
+
+def measure_on_ram_disk(content: Path, sites: int, pages: int, page_bytes: int,
+                        jobs: int, rounds: int = 3) -> RamRounds:
+    """The cold build, the floor and the `samenloket build` command once more,
+    in turns, on a RAM disk: with no disk in the way, what is left of the
+    ratio is the build's own work.
+
+    ([], [], []) when there is no RAM disk with room (a build and a floor: ~1 GB).
     """
     try:
         stats = os.statvfs(RAM_DISK)
         if stats.f_bavail * stats.f_frsize < 3 * 1024**3:
-            return [], []
+            return [], [], []
     except OSError:
-        return [], []
+        return [], [], []
     root = RAM_DISK / f"samenloket-bench-{os.getpid()}"
     colds: list[float] = []
     floors: list[float] = []
+    commands: list[float] = []
     try:
         for number in range(rounds):
             print(f"op een RAM-schijf ({number + 1}/{rounds})…", flush=True)
@@ -398,14 +416,15 @@ def measure_on_ram_disk(content: Path, sites: int, pages: int, page_bytes: int,
             colds.append(build["wall"])
             floors.append(measure_floor(root / f"floor-{number}", sites, pages,
                                         page_bytes, jobs))
+            commands.append(measure_command(content, root / f"command-{number}"))
             shutil.rmtree(root)  # RAM: deleting costs the next round nothing
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return colds, floors
+    return colds, floors, commands
 
 
-def _ram_rows(ram: tuple[list[float], list[float]]) -> list[str]:
-    colds, floors = ram
+def _ram_rows(ram: RamRounds) -> list[str]:
+    colds, floors, commands = ram
     if not colds:
         return []
     ratios = [c / f for c, f in zip(colds, floors, strict=True)]
@@ -413,7 +432,12 @@ def _ram_rows(ram: tuple[list[float], list[float]]) -> list[str]:
         f"| the same on a RAM disk ({RAM_DISK}, {len(colds)} rounds): cold build / "
         f"floor | {_spread(colds, 2)} / {_spread(floors, 2)}: {_median(ratios):.2f}× "
         f"(range {min(ratios):.2f}–{max(ratios):.2f}); with no disk in the way, this "
-        "is the build's own work |"
+        "is the build's own work |",
+        f"| the `samenloket build` command, same RAM disk (the same build run by "
+        f"Pelican's generator, with Pelican's start-up) | {_spread(commands, 2)}: "
+        f"{_median(commands) - _median(colds):+.2f} s against the cold build above, "
+        f"{_median([c / f for c, f in zip(commands, floors, strict=True)]):.2f}× "
+        "the floor |",
     ]
 
 
