@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from feedgenerator import Atom1Feed
 
@@ -223,6 +224,14 @@ def _page_context(
     }
 
 
+def _from_any_address(site: SiteInfo) -> dict[str, str]:
+    """`root` and `home` for a page served at any address (the 404 page, which
+    the host sends for /producten/typfout/ too): paths from the site's root,
+    as its address (site_url) has it, so styles and links work at any depth."""
+    base = urlsplit(site.url).path.rstrip("/") + "/"
+    return {"root": base, "home": base}
+
+
 def _json_ld(site: SiteInfo, product: ResolvedProduct) -> str:
     """schema.org GovernmentService for a product page (non-executable data)."""
     data: dict[str, Any] = {
@@ -383,7 +392,8 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
         "404.html",
         simple,
         "404.html",
-        lambda: _page_context(site, "404.html", "Pagina niet gevonden", [home_crumb]),
+        lambda: _page_context(site, "404.html", "Pagina niet gevonden", [home_crumb],
+                              **_from_any_address(site)),
     )
     # News texts may link products; a link to a product no longer offered
     # becomes plain text, so news pages also depend on the offered list.

@@ -4,13 +4,17 @@ third-party requests, and byte-stable hosting files."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
 import shutil
 import subprocess
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from samenloket.model import Settings
 from sitegen.hosting import (
@@ -185,6 +189,61 @@ def test_no_cookies_and_no_third_party_requests(chromium, base_url: str) -> None
         assert context.cookies() == []
     finally:
         context.close()
+
+
+class _HostWith404(http.server.SimpleHTTPRequestHandler):
+    """One site at the root of its host, which sends 404.html for any unknown
+    address (nginx: error_page 404 /404.html), as gemeente sites are served."""
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.browser
+def test_not_found_page_works_at_any_address(chromium, frontend_site: Path) -> None:
+    """The host shows 404.html at the unknown address itself, however deep
+    (/producten/typfout/): its styles load and its links lead to real pages."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0),
+        functools.partial(_HostWith404, directory=str(frontend_site / "utrecht")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    context = chromium.new_context()
+    page = context.new_page()
+    missing = f"{url}/producten/bestaat-niet/"
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.url != missing else None)
+    try:
+        response = page.goto(missing)
+        assert response is not None and response.status == 404
+        expect(page.locator("h1")).to_have_text("Deze pagina bestaat niet")
+        page.wait_for_load_state("load")
+        assert not failed, failed  # stylesheets, icon: all found
+        display = page.evaluate(
+            "getComputedStyle(document.querySelector('.site-nav__list')).display")
+        assert display == "flex", display  # components.css applies
+        page.get_by_role("link", name="Bekijk alle producten en diensten").click()
+        expect(page).to_have_url(f"{url}/producten/")
+        expect(page.locator("h1")).not_to_have_text("Deze pagina bestaat niet")
+        assert not failed, failed
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None or shutil.which("openssl") is None,

@@ -10,7 +10,7 @@ from support import REPO, THEMES
 
 from samenloket.loader import load_catalogue
 from samenloket.resolve import site_url
-from sitegen.budget import check_links
+from sitegen.budget import any_address_problems, check_links
 
 
 def _site_urls(content: Path) -> dict[str, str]:
@@ -49,3 +49,27 @@ def test_all_real_sites_have_no_broken_links(real_site: Path) -> None:
     assert not report.broken, f"{len(report.broken)} kapot:\n" + "\n".join(
         report.broken[:50])
     assert not [u for u in report.external if u.startswith("http://")]
+
+
+def test_not_found_page_links_are_checked_from_the_site_root(tmp_path: Path) -> None:
+    """The 404 page is shown at any address, so its links must start at the
+    site's root; the link check resolves them there, also for a site that
+    lives at a sub-path of its host."""
+    site = tmp_path / "utrecht"
+    (site / "producten").mkdir(parents=True)
+    (site / "producten/index.html").write_text("<p>ok</p>")
+    (site / "static").mkdir()
+    (site / "static/a.css").write_text("")
+    (site / "404.html").write_text(
+        '<a href="#inhoud">x</a><main id="inhoud"></main>'
+        '<link href="/static/a.css"><a href="/producten/">a</a>'
+        '<a href="tel:14030">b</a><a href="https://utrecht.samenloket.test/producten/">c'
+        '</a><a href="producten/">relative</a><a href="/zoeken/">missing</a>'
+        '<a href="#nergens">no anchor</a>')
+    problems = any_address_problems(site, "https://utrecht.samenloket.test")
+    assert [p.split(": ", 1)[1].split(" ", 1)[0] for p in problems] == [
+        "producten/", "/zoeken/", "#nergens"]
+    (site / "404.html").write_text('<a href="/loket/producten/">a</a>'
+                                   '<a href="/producten/">b</a>')
+    problems = any_address_problems(site, "https://www.utrecht.nl/loket")
+    assert [p.split(": ", 1)[1].split(" ", 1)[0] for p in problems] == ["/producten/"]

@@ -30,7 +30,7 @@ def search(chromium, base_url: str, slug: str, term: str) -> dict:
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            if r.status >= 400 else None)
     try:
         page.goto(f"{base_url}/{slug}/zoeken/")
         before = len(loaded)
@@ -47,8 +47,7 @@ def search(chromium, base_url: str, slug: str, term: str) -> dict:
             "urls": [links.nth(i).get_attribute("href") for i in range(links.count())],
             "search_files": loaded[before:],
             "page_url": page.url,
-            # favicon 404s are the browser's own guess, not a link of ours
-            "problems": [p for p in problems if "404 (File not found)" not in p],
+            "problems": problems,
         }
     finally:
         context.close()
