@@ -29,7 +29,7 @@ things make sure of that:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -225,14 +225,9 @@ class Stamp:
 
     def fill(self, values: Sequence[bytes]) -> bytes:
         """The bytes for one gemeente (values in IDENTITY_FIELDS order)."""
-        return self.fill_fields(value_fields(values))
-
-    def fill_fields(self, fields: Mapping[bytes, bytes]) -> bytes:
-        """fill() with the values as value_fields gives them (made once for
-        all the stamps of a site)."""
         if not self.slots:
             return self.segments[0]
-        return self.template % fields
+        return self.template % value_fields(values)
 
     @cached_property
     def template(self) -> bytes:

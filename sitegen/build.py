@@ -468,9 +468,9 @@ def _page_plan(site: SiteInfo, index: DependencyIndex, shape: SiteShape | None,
     if shape is not None:
         plan = shape.plan(site, index, theme_hash, own_specs)
         if plan is not None:
-            page = shape.filler(site, values, own_specs)  # one for all the pages
             for path, fingerprint in plan:
-                yield path, fingerprint, partial(page, path)
+                yield path, fingerprint, partial(shape.page, path, site=site,
+                                                 values=values, own=own_specs)
             return
     known: dict[int, str] = {}  # pages that share one token list (A–Z, search...)
     theme_token = ("theme", site.cbs_code)

@@ -36,7 +36,6 @@ from samenloket.stamp import (
     Stamp,
     identity_values,
     masked_catalogue,
-    value_fields,
 )
 
 from .budget import RawRefs, page_refs
@@ -156,22 +155,6 @@ class SiteShape:
         own_hash = index.token_hash(("site", site.cbs_code))
         return {slug: _combined(key, own_hash)
                 for slug, key in self._export_keys.items()}
-
-    def filler(self, site: SiteInfo, values: tuple[bytes, ...],
-               own: Callable[[], dict[str, PageSpec]],
-               ) -> Callable[[str, jinja2.Environment], bytes]:
-        """page() for one site, as (path, env) -> bytes: a checked stamp is
-        filled in straight away (one formatting per page of every site)."""
-        pages, fields = self._pages, value_fields(values)
-
-        def fill(path: str, env: jinja2.Environment) -> bytes:
-            stamp = pages.get(path)
-            if stamp is None or path in EXPORT_PATHS:  # unchecked, or no stamp
-                return self.page(path, env, site, values, own)
-            self.stamped += 1
-            return stamp.fill_fields(fields)
-
-        return fill
 
     def page(self, path: str, env: jinja2.Environment, site: SiteInfo,
              values: tuple[bytes, ...], own: Callable[[], dict[str, PageSpec]]
