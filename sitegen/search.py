@@ -313,17 +313,18 @@ class PagefindService:
         Each request goes out as soon as `payloads` gives it, so Pagefind works
         on the first while the caller still makes the next.
         """
-        assert self._process.stdin is not None
+        stdin = self._process.stdin
+        assert stdin is not None
         ids = []
-        try:
-            for payload in payloads:
-                self._next_id += 1
-                ids.append(self._next_id)
-                request = json.dumps({"message_id": self._next_id, "payload": payload})
-                self._process.stdin.write(base64.b64encode(request.encode()) + b",")
-                self._process.stdin.flush()
-        except BrokenPipeError:
-            raise self._stopped() from None
+        for payload in payloads:  # its own errors are not Pagefind's: not caught
+            self._next_id += 1
+            ids.append(self._next_id)
+            request = json.dumps({"message_id": self._next_id, "payload": payload})
+            try:
+                stdin.write(base64.b64encode(request.encode()) + b",")
+                stdin.flush()
+            except BrokenPipeError:
+                raise self._stopped() from None
         answers = []
         with self._ready:
             for message_id in ids:

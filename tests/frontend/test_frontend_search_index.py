@@ -195,3 +195,24 @@ def test_a_helper_that_dies_is_a_search_error(
     with pytest.raises(SearchError, match="landelijke zoekindex.*code 5"):
         build(content, out, jobs=2)
     assert files(out) == before
+
+
+def test_an_error_of_the_caller_is_not_blamed_on_pagefind() -> None:
+    """A broken pipe while the requests are made (the build's parent went away
+    and the helper's message to it failed) is that error at once, not "Pagefind
+    stopped" after waiting for a Pagefind that is still running."""
+    from sitegen.search import LANGUAGE, PagefindService
+
+    def requests():
+        yield {"type": "NewIndex", "config": {"force_language": LANGUAGE}}
+        raise BrokenPipeError("the parent closed its end")
+
+    service = PagefindService()
+    try:
+        with pytest.raises(BrokenPipeError, match="parent closed"):
+            service.send_many(requests())
+        [answer] = service.send_many([{"type": "NewIndex",
+                                       "config": {"force_language": LANGUAGE}}])
+        assert "index_id" in answer  # Pagefind is still there and answering
+    finally:
+        service.close()
