@@ -31,12 +31,14 @@ import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from samenloket.loader import load_catalogue
-from sitegen.build import BuildOptions, build_sites
+from sitegen.search import NationalBuild
 content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 catalogue = load_catalogue(content, themes_dir=Path("themes"))
+national = NationalBuild(catalogue, out)  # as the samenloket command: indexing
+from sitegen.build import BuildOptions, build_sites  # overlaps these imports
 options = BuildOptions(content_dir=content, themes_dir=Path("themes"),
                        output_dir=out, jobs=jobs)
-summary = build_sites(catalogue, options)
+summary = build_sites(catalogue, options, national=national)
 seconds = time.perf_counter() - t0
 usage = resource.getrusage(resource.RUSAGE_SELF)
 child = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -727,9 +727,15 @@ def build_sites(
     catalogue: Catalogue,
     options: BuildOptions,
     on_site: Callable[[SiteChange], None] | None = None,
+    national: NationalBuild | None = None,
 ) -> BuildSummary:
-    """Build (or rebuild incrementally) the selected sites into options.output_dir."""
+    """Build (or rebuild incrementally) the selected sites into options.output_dir.
+
+    `national`: the national search bundle, if the caller started it already
+    (for this catalogue and output folder, see NationalBuild); else it starts here.
+    """
     started = time.monotonic()
+    _check_national(national, catalogue, options)
     codes = select_gemeenten(catalogue, options.gemeenten)
     tree = OutputTree(options.output_dir)
     staging = tree.root / STAGING_DIR
@@ -738,7 +744,9 @@ def build_sites(
     purge_retired(tree.root / RETIRED_DIR)  # what a stopped build left behind
     # A helper process renders and indexes the national texts meanwhile the
     # build is prepared (see NationalBuild); the workers start when it is done.
-    national_build = NationalBuild(catalogue, tree.root) if options.search else None
+    national_build = national
+    if national_build is None and options.search:
+        national_build = NationalBuild(catalogue, tree.root)
     jobs = options.jobs or min(os.cpu_count() or 1, 4)
     forking = jobs > 1 and len(codes) > 1
     try:
@@ -846,6 +854,24 @@ def build_sites(
     purge_retired(tree.root / RETIRED_DIR)  # replaced versions, in the background
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _check_national(national: NationalBuild | None, catalogue: Catalogue,
+                    options: BuildOptions) -> None:
+    """A national bundle started by the caller must be this build's own."""
+    if national is None:
+        return
+    problem = None
+    if not options.search:
+        problem = "deze build maakt geen zoekindex (search=False)"
+    elif national.catalogue is not catalogue:
+        problem = "hij is voor een andere catalogus gestart"
+    elif national.output_dir.resolve() != Path(options.output_dir).resolve():
+        problem = (f"hij is voor {national.output_dir} gestart, de build schrijft "
+                   f"naar {options.output_dir}")
+    if problem is not None:
+        national.close()
+        raise ValueError(f"build_sites: de landelijke zoekindex past niet: {problem}")
 
 
 def _inputs(catalogue: Catalogue, options: BuildOptions, code: str) -> str:

@@ -18,6 +18,7 @@ from samenloket.loader import load_catalogue
 from samenloket.model import Catalogue
 
 from .build import BuildOptions, BuildSummary, build_sites
+from .search import NationalBuild
 
 
 class CatalogueGenerator(Generator):
@@ -28,12 +29,15 @@ class CatalogueGenerator(Generator):
     def generate_context(self) -> None:
         settings = self.settings
         catalogue: Catalogue | None = settings.get("SAMENLOKET_CATALOGUE")
+        national: NationalBuild | None = settings.get("SAMENLOKET_NATIONAL")
         if catalogue is None:
             catalogue = load_catalogue(
                 Path(settings["SAMENLOKET_CONTENT"]),
                 themes_dir=Path(settings["SAMENLOKET_THEMES"]),
             )
+            national = None  # started (if at all) for another catalogue
         self.context["catalogue"] = catalogue
+        self.context["national_search"] = national
 
     def generate_output(self, writer: Any) -> None:
         settings = self.settings
@@ -51,5 +55,6 @@ class CatalogueGenerator(Generator):
             },
         )
         CatalogueGenerator.last_summary = build_sites(
-            self.context["catalogue"], options
+            self.context["catalogue"], options,
+            national=self.context["national_search"],
         )

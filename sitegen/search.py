@@ -578,10 +578,16 @@ class NationalBuild:
     rendered. The HTML of that Markdown comes back to the caller (`markdown()`),
     whose pages reuse it, before the bundle is written; `wait()` gives the
     bundle. Call `wait()` before forking workers: then the helper is gone.
+
+    A caller may start it before it imports the rest of the build (Pelican,
+    sitegen.build, ~0.1-0.2 s) and hand it to `build_sites`, so indexing
+    overlaps those imports too; `close()` ends it if no build follows.
     """
 
     def __init__(self, catalogue: Catalogue, output_dir: Path) -> None:
         self._started = time.monotonic()
+        self.catalogue = catalogue
+        self.output_dir = Path(output_dir)
         store = SearchStore(output_dir)
         key = national_key(catalogue)
         self.path = path = store.national(key)
@@ -628,6 +634,15 @@ class NationalBuild:
         assert isinstance(outcome, NationalBundle)
         bundle_links(self.path)
         return outcome
+
+    def close(self) -> None:
+        """End the helper without using its bundle (no build followed, or the
+        build failed before it waited): the helper stops at its next message,
+        removing its scratch files; a bundle already stored stays, like any
+        unused bundle. Nothing happens after wait()."""
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
 
     def _receive(self) -> tuple[str, object]:
         assert self._helper is not None
