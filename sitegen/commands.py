@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import logging
 import sys
 from pathlib import Path
@@ -138,17 +136,21 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from .localserve import LOCAL_SUFFIX, make_server
+
     if not (args.dir / "index.html").is_file():
         print(
             f"{args.dir} heeft nog geen sites: draai eerst 'samenloket build'",
             file=sys.stderr,
         )
         return 1
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(args.dir)
-    )
-    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
-        print(f"Alle gemeentesites: http://{args.host}:{args.port}/ (stop met Ctrl+C)")
+    with make_server(args.dir, args.host, args.port) as server:
+        port = server.server_address[1]
+        built = sorted(p.name for p in args.dir.iterdir() if (p / "index.html").is_file())
+        example = "utrecht" if "utrecht" in built else (built or ["utrecht"])[0]
+        print(f"Alle gemeentesites: http://{args.host}:{port}/ (stop met Ctrl+C)\n"
+              f"Een site zoals op de echte host, met zijn eigen foutpagina en "
+              f"beveiligingsheaders: http://{example}{LOCAL_SUFFIX}:{port}/")
         try:
             server.serve_forever()
         except KeyboardInterrupt:

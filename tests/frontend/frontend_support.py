@@ -4,9 +4,6 @@ Playwright, and the paths of the npm tools (axe-core, vnu.jar)."""
 
 from __future__ import annotations
 
-import fnmatch
-import functools
-import http.server
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,7 +14,7 @@ from support import FIXTURE_CONTENT, THEMES
 
 from samenloket.loader import load_catalogue
 from sitegen.build import BuildOptions, BuildSummary, build_sites
-from sitegen.hosting import HEADERS_PATH, parse_headers_file
+from sitegen.localserve import make_server
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / "node_modules"
@@ -120,43 +117,11 @@ def missing_tool_message(path: Path) -> str:
             "'make frontend-deps' (npm ci) en Chromium met 'make browser'")
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves public/ and adds the headers of the site a path belongs to."""
-
-    rules_cache: dict[str, dict[str, dict[str, str]]] = {}
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-    def end_headers(self) -> None:
-        for name, value in self._site_headers().items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def _site_headers(self) -> dict[str, str]:
-        path = self.path.split("?", 1)[0]
-        parts = path.lstrip("/").split("/", 1)
-        if len(parts) < 1 or not parts[0]:
-            return {}
-        slug, rest = parts[0], "/" + (parts[1] if len(parts) > 1 else "")
-        rules = self.rules_cache.get(slug)
-        if rules is None:
-            file = Path(self.directory) / slug / HEADERS_PATH
-            rules = parse_headers_file(file.read_text()) if file.is_file() else {}
-            self.rules_cache[slug] = rules
-        headers: dict[str, str] = {}
-        for pattern, values in rules.items():
-            if fnmatch.fnmatchcase(rest, pattern):
-                headers.update(values)
-        return headers
-
-
 @contextmanager
 def serve(root: Path) -> Iterator[str]:
-    """Serve root on a free local port with every site's `_headers`; yields the URL."""
-    handler = type("Handler", (_Handler,), {"rules_cache": {}})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    """Serve root as `samenloket serve` does (sitegen.localserve: each site's
+    `_headers`, its CSP included) on a free local port; yields the URL."""
+    server = make_server(root, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -4,8 +4,6 @@ third-party requests, and byte-stable hosting files."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
@@ -26,6 +24,7 @@ from sitegen.hosting import (
     parse_headers_file,
     security_txt_expires,
 )
+from sitegen.localserve import make_server
 
 # internet.nl's rules for security headers, as the issue spells them out.
 PRIVACY_FRIENDLY_REFERRER = {"no-referrer", "same-origin", "strict-origin",
@@ -191,36 +190,15 @@ def test_no_cookies_and_no_third_party_requests(chromium, base_url: str) -> None
         context.close()
 
 
-class _HostWith404(http.server.SimpleHTTPRequestHandler):
-    """One site at the root of its host, which sends 404.html for any unknown
-    address (nginx: error_page 404 /404.html), as gemeente sites are served."""
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.mark.browser
 def test_not_found_page_works_at_any_address(chromium, frontend_site: Path) -> None:
     """The host shows 404.html at the unknown address itself, however deep
-    (/producten/typfout/): its styles load and its links lead to real pages."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0),
-        functools.partial(_HostWith404, directory=str(frontend_site / "utrecht")))
+    (/producten/typfout/): its styles load and its links lead to real pages.
+    The site is served as `samenloket serve` serves it at its own host
+    (utrecht.localhost: the site at the root, nginx's error_page 404, the CSP)."""
+    server = make_server(frontend_site, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    url = f"http://utrecht.localhost:{server.server_address[1]}"
     context = chromium.new_context()
     page = context.new_page()
     missing = f"{url}/producten/bestaat-niet/"
