@@ -146,7 +146,8 @@ def run_serve(args: argparse.Namespace) -> int:
         return 1
     with make_server(args.dir, args.host, args.port) as server:
         port = server.server_address[1]
-        built = sorted(p.name for p in args.dir.iterdir() if (p / "index.html").is_file())
+        built = sorted(p.name for p in args.dir.iterdir()
+                       if (p / "index.html").is_file())
         example = "utrecht" if "utrecht" in built else (built or ["utrecht"])[0]
         print(f"Alle gemeentesites: http://{args.host}:{port}/ (stop met Ctrl+C)\n"
               f"Een site zoals op de echte host, met zijn eigen foutpagina en "

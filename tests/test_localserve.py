@@ -53,7 +53,8 @@ def test_site_at_the_root_of_its_own_host(public: Path, port: int) -> None:
     assert status == 200
     assert body == (public / "utrecht/index.html").read_bytes()
     css = get(port, "utrecht.localhost", "/static/css/thema.css")
-    assert css[0] == 200 and css[2] == (public / "utrecht/static/css/thema.css").read_bytes()
+    assert css[0] == 200
+    assert css[2] == (public / "utrecht/static/css/thema.css").read_bytes()
 
 
 def test_site_headers_are_sent_without_the_https_only_ones(port: int) -> None:
