@@ -435,7 +435,31 @@ def _scratch_dir() -> str:
         use = shm if roomy and os.access(shm, os.W_OK) else None
     except OSError:
         use = None
-    return tempfile.mkdtemp(prefix="samenloket-zoeken-", dir=use)
+    _sweep_stale_scratch(use or tempfile.gettempdir())
+    return tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=use)
+
+
+_SCRATCH_PREFIX = "samenloket-zoeken-"
+_SCRATCH_MAX_AGE = 3600.0  # seconds; no bundle takes nearly that long
+
+
+@lru_cache(maxsize=8)  # once per process and folder
+def _sweep_stale_scratch(folder: str) -> None:
+    """Delete scratch folders a killed process left (it could not clean up):
+    on a RAM disk they would stay until the machine restarts. Only old ones,
+    so a build running beside this one keeps its own."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(_SCRATCH_PREFIX):
+            continue
+        with suppress(OSError):
+            if entry.is_dir(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > _SCRATCH_MAX_AGE:
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 # --- keeping sites up to date ------------------------------------------------

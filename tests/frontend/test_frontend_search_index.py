@@ -216,3 +216,23 @@ def test_an_error_of_the_caller_is_not_blamed_on_pagefind() -> None:
         assert "index_id" in answer  # Pagefind is still there and answering
     finally:
         service.close()
+
+
+def test_scratch_left_by_a_killed_process_is_swept(tmp_path: Path) -> None:
+    """A process killed while Pagefind wrote its scratch bundle cannot delete
+    it; a later build deletes such folders once they are an hour old, and
+    leaves a running build's own and anything else alone."""
+    from sitegen.search import _sweep_stale_scratch
+
+    stale = tmp_path / "samenloket-zoeken-oud"
+    (stale / "bundle").mkdir(parents=True)
+    (stale / "bundle/pagefind.js").write_text("x")
+    os.utime(stale, (0, os.path.getmtime(stale) - 2 * 3600))
+    running = tmp_path / "samenloket-zoeken-nu"
+    running.mkdir()
+    other = tmp_path / "iets-anders"
+    other.mkdir()
+    os.utime(other, (0, 0))
+    _sweep_stale_scratch(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "iets-anders", "samenloket-zoeken-nu"]
