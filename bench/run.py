@@ -11,6 +11,7 @@ bench/results.md; speed is never asserted in tests.
 from __future__ import annotations
 
 import json
+import mmap
 import multiprocessing
 import os
 import platform
@@ -247,35 +248,30 @@ def _spread(values: list[float], digits: int = 1) -> str:
     return text
 
 
-def touch_memory(limit: int = 10 * 1024**3) -> int:
+def touch_memory(limit: int = 16 * 1024**3) -> int:
     """Make the machine hand this VM's memory out once before measuring; bytes.
 
     A virtual machine may get its memory from the host only when it first uses
     it (Firecracker does). Here a build that needed fresh memory for its page
     cache was up to twice as slow as one that reused memory freed before, so
     the rounds became slower one after another as the outputs filled the page
-    cache, and a comparison depended on its place in the run. Writing a file
-    as large as what the run keeps in the page cache (~8 GB) on the RAM disk
-    and deleting it lets every measurement reuse memory, as on a machine with
-    all its memory in hand.
+    cache (~10 GB by the end of a run), and a comparison depended on its place
+    in the run. Mapping that much memory once (filled in by the kernel) and
+    freeing it lets every measurement reuse memory, as on a machine with all
+    its memory in hand.
     """
     try:
         available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        stats = os.statvfs(RAM_DISK)
-        room = stats.f_bavail * stats.f_frsize
     except (OSError, ValueError):
         return 0
-    size = min(limit, available - 4 * 1024**3, room - 1024**3)
-    if size <= 0:
+    size = min(limit, available - 4 * 1024**3)
+    if size <= 0 or not hasattr(mmap, "MAP_POPULATE"):
         return 0
-    block = bytes(64 * 1024**2)
-    path = RAM_DISK / f"samenloket-bench-touch-{os.getpid()}"
+    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | mmap.MAP_POPULATE
     try:
-        with open(path, "wb") as file:
-            for _ in range(size // len(block)):
-                file.write(block)
-    finally:
-        path.unlink(missing_ok=True)
+        mmap.mmap(-1, size, flags=flags).close()
+    except OSError:
+        return 0
     return size
 
 
@@ -349,8 +345,8 @@ def main() -> int:
         "to bytecode, as Python keeps them; the templates likewise, in Jinja2's "
         "bytecode cache), loading content and the exit (which, as in the "
         "`samenloket` command, does not tear the interpreter down). "
-        + (f"Before measuring, the run writes {touched / 1024**3:.0f} GB to the RAM "
-           "disk and deletes it: this virtual machine gets memory from its host "
+        + (f"Before measuring, the run takes {touched / 1024**3:.0f} GB of memory "
+           "once and frees it: this virtual machine gets memory from its host "
            "when it first uses it, which made each round slower than the one "
            "before as the outputs filled the page cache (bench/run.py, "
            "touch_memory). " if touched else "")
