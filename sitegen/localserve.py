@@ -111,7 +111,8 @@ class LocalHostHandler(http.server.SimpleHTTPRequestHandler):
     def _site_and_path(self) -> tuple[str, str]:
         """The site a request is for and the path within it (under /<slug>/ too,
         so the policy also holds there)."""
-        path = posixpath.normpath(unquote(urlsplit(self.path).path))
+        # No path yet when the request line itself was bad (a 400 error).
+        path = posixpath.normpath(unquote(urlsplit(getattr(self, "path", "/")).path))
         if self.site is not None:
             return self.site, path
         slug, _, rest = path.lstrip("/").partition("/")

@@ -119,3 +119,15 @@ def test_local_headers_follow_the_patterns() -> None:
         ("X-A", "1"), ("Content-Security-Policy", "default-src 'self'"), ("X-B", "2")]
     assert ("X-C", "3") in local_headers(text, "/.well-known/security.txt")
     assert ("X-C", "3") not in local_headers(text, "/.well-known/security.txt.bak")
+
+
+def test_a_bad_request_gets_a_plain_error(port: int) -> None:
+    """A request line the server cannot read gets its 400 page (without a
+    status line, as http.server answers what it cannot take for HTTP/1), not
+    a dropped connection."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(b"GET / HTTP/x\r\n\r\n")  # no path read yet
+        answer = connection.recv(1024)
+    assert b"400" in answer
