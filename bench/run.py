@@ -272,10 +272,12 @@ def touch_memory(limit: int = 16 * 1024**3) -> int:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | mmap.MAP_POPULATE
+        code = 1  # the run then says it touched nothing
         try:
             mmap.mmap(-1, size, flags=flags).close()
+            code = 0
         finally:
-            os._exit(0)
+            os._exit(code)
     _, status = os.waitpid(pid, 0)
     return size if os.waitstatus_to_exitcode(status) == 0 else 0
 
