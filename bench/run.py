@@ -32,6 +32,8 @@ _MEASURE = r"""
 import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
+import gc
+gc.disable()  # as the samenloket command (sitegen.workers.collector_paused)
 from samenloket.loader import load_catalogue
 from sitegen.search import NationalBuild
 content, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])

@@ -77,7 +77,7 @@ from .shapes import SiteShape, local_data_key, plan_shapes
 from .site import PageSpec, SiteInfo, site_pages
 from .template_cache import template_cache
 from .themes import Theme, ThemeError, load_theme
-from .workers import WorkerError, run_forked
+from .workers import WorkerError, collector_paused, run_forked
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SECTION_ANCHORS = {
@@ -734,6 +734,13 @@ def build_sites(
     `national`: the national search bundle, if the caller started it already
     (for this catalogue and output folder, see NationalBuild); else it starts here.
     """
+    with collector_paused():  # see sitegen.workers; the workers collect
+        return _build_sites(catalogue, options, on_site, national)
+
+
+def _build_sites(catalogue: Catalogue, options: BuildOptions,
+                 on_site: Callable[[SiteChange], None] | None,
+                 national: NationalBuild | None) -> BuildSummary:
     started = time.monotonic()
     _check_national(national, catalogue, options)
     codes = select_gemeenten(catalogue, options.gemeenten)
@@ -803,10 +810,14 @@ def build_sites(
         finally:
             gc.unfreeze()
     else:
-        for code in codes:
-            _collect(
-                *_stage_safely(code), results, errors, options, len(codes), started
-            )
+        gc.enable()  # staging is a worker's job here, and a worker collects
+        try:
+            for code in codes:
+                _collect(
+                    *_stage_safely(code), results, errors, options, len(codes), started
+                )
+        finally:
+            gc.disable()
     if options.progress:
         sys.stderr.write("\n")
     errors += [problem for r in results for problem in r.budget]

@@ -12,6 +12,7 @@ from samenloket.loader import load_catalogue
 from samenloket.model import Catalogue
 
 from .search import NationalBuild
+from .workers import collector_paused
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +41,14 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    # No garbage collection in this process while it loads and builds: what
+    # it makes lives until the end, and the build's workers collect their own
+    # (see sitegen.workers).
+    with collector_paused():
+        return _load_and_build(args)
+
+
+def _load_and_build(args: argparse.Namespace) -> int:
     from samenloket.remote import RemoteCatalogueError, fetch_catalogue
 
     try:
