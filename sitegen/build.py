@@ -542,7 +542,7 @@ def export_pieces(
         kept = state.extra.get("exports")
         return kept if isinstance(kept, dict) else {}
     return {
-        path: [[p.slug, p.key, p.start, p.end] for p in export.pieces]
+        path: [list(piece) for piece in export.pieces]  # slug, key, start, end
         for path, export in site.exports.items()
         if path in outputs
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -184,7 +183,7 @@ def test_other_date_is_never_reused(catalogue: Catalogue) -> None:
 
 
 def _shift(pieces: tuple[ExportPiece, ...], by: int) -> tuple[ExportPiece, ...]:
-    return tuple(replace(p, start=p.start + by, end=p.end + by) for p in pieces)
+    return tuple(p._replace(start=p.start + by, end=p.end + by) for p in pieces)
 
 
 def _corruptions(good: Mapping[str, tuple[bytes, tuple[ExportPiece, ...]]],
@@ -202,12 +201,12 @@ def _corruptions(good: Mapping[str, tuple[bytes, tuple[ExportPiece, ...]]],
                           OPEN_DATA_PATH: good[SC_FEED_PATH]},
         "other gemeente": other,
         "two products in one piece": {
-            SC_FEED_PATH: (sc_data, (replace(first, end=second.end), *sc_pieces[2:])),
-            OPEN_DATA_PATH: (od_data, (replace(od_pieces[0], end=od_pieces[1].end),
+            SC_FEED_PATH: (sc_data, (first._replace(end=second.end), *sc_pieces[2:])),
+            OPEN_DATA_PATH: (od_data, (od_pieces[0]._replace(end=od_pieces[1].end),
                                        *od_pieces[2:]))},
-        "overlapping": {p: (d, (ps[0], replace(ps[1], start=ps[0].start), *ps[2:]))
+        "overlapping": {p: (d, (ps[0], ps[1]._replace(start=ps[0].start), *ps[2:]))
                         for p, (d, ps) in good.items()},
-        "out of bounds": {p: (d, (*ps[:-1], replace(ps[-1], end=len(d) + 5)))
+        "out of bounds": {p: (d, (*ps[:-1], ps[-1]._replace(end=len(d) + 5)))
                           for p, (d, ps) in good.items()},
         "reversed": {p: (d, tuple(reversed(ps))) for p, (d, ps) in good.items()},
         "no pieces": {p: (d, ()) for p, (d, ps) in good.items()},
