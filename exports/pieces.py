@@ -27,7 +27,7 @@ class ExportPiece(NamedTuple):
 
     A named tuple, not a frozen dataclass: a cold build makes ~44,000 of them
     (every product of both files of every site), and a frozen dataclass takes
-    ~5 times as long to make one.
+    twice as long to make one (0.53 against 0.24 µs here).
     """
 
     slug: str
