@@ -261,6 +261,14 @@ def touch_memory(limit: int = 16 * 1024**3) -> int:
     in the run. Mapping that much memory once (filled in by the kernel) and
     freeing it lets every measurement reuse memory, as on a machine with all
     its memory in hand.
+
+    It does not make the machine steady: this VM also hands memory that is
+    freed back to its host (virtio-balloon free page reporting, see
+    /sys/module/page_reporting/parameters), so memory freed during a run (a
+    deleted output, a process that ended) can be new to it again. Seen on
+    2026-12-05: a child process that took and freed 200 MB just before a
+    build made the build's workers use ~12 % more CPU. Compare figures of one
+    run only.
     """
     try:
         available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
