@@ -327,6 +327,18 @@ def main() -> int:
                                     html_pages, page_bytes, jobs))
         replays.append(measure_replay_floor(WORK / f"replay-{number}", shapes, jobs))
     ram = measure_on_ram_disk(content, colds[0]["sites"], html_pages, page_bytes, jobs)
+    own_content = WORK / "content-own-data"
+    own_added = content_with_own_data(content, own_content)
+    own_colds: list[dict] = []
+    own_floors: list[Floor] = []
+    for number in range(1, OWN_DATA_ROUNDS + 1):
+        print(f"koude build, elke gemeente met eigen gegevens ({number}/"
+              f"{OWN_DATA_ROUNDS})…", flush=True)
+        own_colds.append(measure_build(own_content, WORK / f"own-{number}", jobs))
+        own_floors.append(measure_floor(WORK / f"own-floor-{number}", colds[0]["sites"],
+                                        html_pages, page_bytes, jobs))
+    own_ratios = [c["wall"] / f
+                  for c, (f, _) in zip(own_colds, own_floors, strict=True)]
     cold = colds[-1]
     files = sum(len(f) for _, f, _ in shapes)
     links = sum(len(shared) for _, _, shared in shapes)
@@ -401,6 +413,16 @@ def main() -> int:
         f"{_median([c['wall'] / r for c, r in zip(colds, replays, strict=True)]):.2f}"
         "× |",
         *_ram_rows(ram),
+        f"| the same catalogue with data of its own for every gemeente (made up: "
+        f"contact details and a desk for the {own_added} without any, see "
+        f"content_with_own_data; {OWN_DATA_ROUNDS} rounds): cold build / floor | "
+        f"{_spread([c['wall'] for c in own_colds])} / "
+        f"{_spread([f for f, _ in own_floors], 2)}: {_median(own_ratios):.1f}×; "
+        f"{_median([c['stamped'] for c in own_colds]):.0f} of "
+        f"{own_colds[-1]['rendered']} pages filled in from a shared shape, "
+        f"{own_colds[-1]['search']['local_built'] if own_colds[-1]['search'] else 0} "
+        "local search bundles: sites with data of their own are rendered in full, "
+        "so this is what the build will cost once gemeenten fill in their data |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
@@ -422,7 +444,9 @@ def main() -> int:
     print("\n".join(lines))
     for old in (trash, *(WORK / f"public-{n}" for n in range(1, ROUNDS)),
                 *(WORK / f"floor-{n}" for n in range(1, ROUNDS + 1)),
-                *(WORK / f"replay-{n}" for n in range(1, ROUNDS + 1))):
+                *(WORK / f"replay-{n}" for n in range(1, ROUNDS + 1)),
+                *(WORK / f"own-{n}" for n in range(1, OWN_DATA_ROUNDS + 1)),
+                *(WORK / f"own-floor-{n}" for n in range(1, OWN_DATA_ROUNDS + 1))):
         shutil.rmtree(old, ignore_errors=True)  # the last build stays, to look at
     return 0
 
@@ -441,6 +465,53 @@ def measure_command(content: Path, out: Path) -> float:
          "--out", str(out), "--quiet"],
         cwd=REPO, capture_output=True, check=True)
     return time.perf_counter() - started
+
+
+OWN_DATA_ROUNDS = 2
+
+
+def content_with_own_data(source: Path, target: Path) -> int:
+    """A copy of the content in which every gemeente has data of its own.
+
+    Most gemeenten in content/ have none, so their sites differ only in their
+    identity and are filled in from one shared shape (sitegen.shapes). Real
+    gemeenten will each have their own contact details and desks: this copy
+    gives each gemeente without data a phone number, a website, one desk with
+    opening hours, all made up (a number with zeros, a `.example` address)
+    and marked as example data. No product facts of its own: a lower bound
+    of what real data costs. Returns how many gemeenten got data.
+    """
+    import yaml
+
+    from samenloket.loader import load_catalogue
+
+    shutil.copytree(source, target)
+    catalogue = load_catalogue(source, themes_dir=REPO / "themes")
+    added = 0
+    for code, gemeente in sorted(catalogue.gemeenten.items()):
+        if code in catalogue.profiles:
+            continue
+        folder = target / "gemeenten" / gemeente.slug
+        folder.mkdir(parents=True)
+        hours = [{"day": day, "open": "09:00", "close": "17:00"}
+                 for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")]
+        profile = {
+            "cbs_code": code,
+            "example_data": True,
+            "contact": {
+                "phone": f"0000 {code[2:]}",  # no real number starts so
+                "phone_hours": "Maandag tot en met vrijdag van 9.00 tot 17.00 uur.",
+                "website": f"https://www.{gemeente.slug}.example",
+            },
+            "locations": [{"name": "Gemeentehuis", "address": "Voorbeeldstraat 1",
+                           "postcode": "1234 AB", "city": gemeente.name,
+                           "opening_hours": hours}],
+        }
+        (folder / "gemeente.yaml").write_text(
+            yaml.safe_dump(profile, allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
+        added += 1
+    return added
 
 
 RamRounds = tuple[list[float], list[Floor], list[float]]

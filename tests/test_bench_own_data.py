@@ -1,0 +1,49 @@
+"""The benchmark's made-up catalogue in which every gemeente has data of its own
+(bench.run.content_with_own_data): valid content, the real profiles left as
+they are, and sites that are then rendered in full instead of filled in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support import FIXTURE_CONTENT, THEMES
+
+from bench.run import content_with_own_data
+from samenloket.loader import load_catalogue
+from sitegen.build import BuildOptions, build_sites
+
+
+def test_every_gemeente_gets_data_and_the_real_ones_keep_theirs(tmp_path: Path) -> None:
+    before = load_catalogue(FIXTURE_CONTENT, themes_dir=THEMES)
+    target = tmp_path / "content"
+    added = content_with_own_data(FIXTURE_CONTENT, target)
+
+    after = load_catalogue(target, themes_dir=THEMES)
+    assert added == len(before.gemeenten) - len(before.profiles) > 0
+    assert set(after.profiles) == set(after.gemeenten)
+    for code, profile in before.profiles.items():
+        assert after.profiles[code] == profile
+    for code in set(after.gemeenten) - set(before.profiles):
+        made_up = after.profiles[code]
+        assert made_up.example_data
+        assert made_up.contact.website is not None
+        assert str(made_up.contact.website).endswith(".example")
+        assert made_up.locations and made_up.locations[0].opening_hours
+
+
+def test_its_sites_are_rendered_in_full(tmp_path: Path) -> None:
+    """With their own data, no two sites share a shape: nothing is filled in
+    (in the fixture catalogue, the two gemeenten without data share one)."""
+    own = tmp_path / "content"
+    content_with_own_data(FIXTURE_CONTENT, own)
+    summaries = {}
+    for name, content in (("fixture", FIXTURE_CONTENT), ("own", own)):
+        options = BuildOptions(content_dir=content, themes_dir=THEMES,
+                               output_dir=tmp_path / name, jobs=1, search=False)
+        summaries[name] = build_sites(load_catalogue(content, themes_dir=THEMES),
+                                      options)
+    assert summaries["fixture"].pages_stamped > 0
+    assert summaries["own"].pages_stamped == 0
+    assert summaries["own"].pages_rendered == summaries["own"].pages - sum(
+        1 for path in (tmp_path / "own").rglob("*")
+        if path.is_file() and "static" in path.relative_to(tmp_path / "own").parts)
