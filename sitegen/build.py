@@ -73,7 +73,13 @@ from .search import (
     record_search,
     site_search_links,
 )
-from .shapes import SiteShape, local_data_key, plan_shapes
+from .shapes import (
+    ExportShape,
+    SiteShape,
+    local_data_key,
+    plan_export_shapes,
+    plan_shapes,
+)
 from .site import PageSpec, SiteInfo, site_pages
 from .template_cache import template_cache
 from .themes import Theme, ThemeError, load_theme
@@ -325,6 +331,8 @@ def stage_site(cbs: str) -> SiteResult:
     state = tree.load_state(slug)
     live_dir = f"{tree.live(slug)}/"  # plain strings: these checks run for every file
     stamped_before = shape.stamped if shape is not None else 0
+    export_shape = site.export_shape
+    exports_before = export_shape.stamped if export_shape is not None else 0
     outputs, fingerprints, rendered = _render_pages(context, state, live_dir)
     for path, data in context.statics.items():
         digest = fingerprints[path] = context.hashes[path]
@@ -335,6 +343,8 @@ def stage_site(cbs: str) -> SiteResult:
     result = SiteResult(SiteChange(slug, None, state, [], [], 0), 0, rendered)
     if shape is not None:
         result.stamped = shape.stamped - stamped_before
+    if export_shape is not None:
+        result.stamped += export_shape.stamped - exports_before
     if "exports" in site.__dict__:
         result.export_pieces = sum(e.rendered for e in site.exports.values())
     extra: dict[str, object] = {"exports": export_pieces(site, state, outputs)}
@@ -379,6 +389,8 @@ def _site_context(cbs: str) -> _SiteContext:
     shape, values = _shape_of(site)
     site.export_keys = (partial(shape.export_keys, site, index) if shape is not None
                         else partial(export_keys, index, cbs))
+    if shape is None:
+        site.export_shape = _export_shape_of(site)
     return _SiteContext(theme, site, statics, hashes, theme_hash, shape, values)
 
 
@@ -517,6 +529,21 @@ def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
                                        site.logo, _JOB["index"].code_version, _render)
     site.shape = shape
     return shape, values
+
+
+def _export_shape_of(site: SiteInfo) -> ExportShape | None:
+    """The export shape of a site without a shape, in this worker (made on first
+    use); None if no other site has the same export data."""
+    key = _JOB["export_shapes"].get(site.cbs_code)
+    if key is None or site.identity is None:
+        return None
+    cache: dict[str, ExportShape | None] = _JOB["export_shape_cache"]
+    if key not in cache:
+        try:
+            cache[key] = ExportShape.for_site(site.catalogue, site.cbs_code)
+        except Exception:  # noqa: BLE001 - its sites' exports are made in full
+            cache[key] = None
+    return cache[key]
 
 
 def previous_exports(
@@ -769,11 +796,14 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
             renderer=Renderer(catalogue, options.jinja_environment, code),
             shapes=plan_shapes(catalogue, codes) if options.shapes else {},
             shape_cache={},  # per process: each forked worker fills its own
+            export_shape_cache={},  # likewise
             search_groups=({cbs: local_data_key(catalogue, cbs) for cbs in codes}
                            if options.search else {}),
             local_bundles={},  # per process, like shape_cache
             themes={},  # loaded before the workers fork (_preload_themes)
         )
+        _JOB["export_shapes"] = (plan_export_shapes(catalogue, codes, _JOB["shapes"])
+                                 if options.shapes else {})
         if forking:
             to_stage = _to_stage(codes)
             _compile_templates(catalogue, options.themes_dir, to_stage)

@@ -29,7 +29,7 @@ from exports.opendata import OPEN_DATA_PATH
 from exports.sc_feed import SC_FEED_PATH
 from exports.sc_pieces import owms_gemeenten
 from exports.stamped import ExportStamp, export_stamps, identity_ok
-from samenloket.model import Catalogue
+from samenloket.model import Catalogue, GemeenteProfile
 from samenloket.resolve import profile_for
 from samenloket.stamp import (
     MASK_CBS,
@@ -99,12 +99,10 @@ class SiteShape:
         self._render = render
         self._specs: dict[str, PageSpec] | None = None
         self._pages: dict[str, Stamp | None] = {}
-        self._exports: dict[str, ExportStamp] | None = _UNCHECKED
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
-        # The OWMS URIs of the real catalogue's gemeenten (see exports()).
-        self._owms: tuple[Catalogue, Mapping[str, object]] | None = None
+        self.export_shape = ExportShape(self.catalogue)
         # What each stamped page loads, where that is the same for every site
         # of the shape (no identity value in an address): the weight budget
         # need not look for it in every filled copy.
@@ -215,6 +213,75 @@ class SiteShape:
                 rendered: Callable[[], dict[str, SiteExport]],
                 ) -> dict[str, SiteExport]:
         """The site's SC feed and open data, filled in once checked (see module)."""
+        before = self.export_shape.stamped
+        exports = self.export_shape.exports(site, keys, rendered)
+        self.stamped += self.export_shape.stamped - before
+        return exports
+
+
+def export_data_key(catalogue: Catalogue, cbs: str) -> str:
+    """What a gemeente's SC feed and open data show besides national texts and
+    its identity: its product facts, whether its data are examples, and its
+    own site address (see `export_profile`)."""
+    profile = catalogue.profiles.get(cbs)
+    return _hash(None if profile is None
+                 else export_profile(profile).model_dump(mode="json",
+                                                        exclude={"cbs_code"}))
+
+
+def export_profile(profile: GemeenteProfile) -> GemeenteProfile:
+    """The part of a profile the exports read (exports.sc_feed, exports.opendata):
+    the rest (contact details, desks, news, homepage, theme) left empty. A test
+    (tests/test_shapes.py) keeps this true: exports do not change with the rest."""
+    return GemeenteProfile.model_construct(  # its values were validated already
+        cbs_code=profile.cbs_code, site_url=profile.site_url,
+        example_data=profile.example_data, products=profile.products)
+
+
+def plan_export_shapes(catalogue: Catalogue, codes: Iterable[str],
+                       shapes: Mapping[str, str]) -> dict[str, str]:
+    """CBS code → export shape key, for every site without a (page) shape whose
+    SC feed and open data another such site shares: gemeenten with their own
+    contact details or desks but the national product facts."""
+    groups: dict[str, list[str]] = {}
+    for cbs in codes:
+        if cbs not in shapes and identity_values(catalogue.gemeenten[cbs]) is not None:
+            groups.setdefault(export_data_key(catalogue, cbs), []).append(cbs)
+    return {cbs: key for key, members in groups.items() if len(members) > 1
+            for cbs in members}
+
+
+class ExportShape:
+    """The SC feed and open data of a placeholder gemeente, as stamps that each
+    site with the same export data fills in with its identity (exports.stamped).
+
+    `catalogue`: masked for the placeholder (samenloket.stamp.masked_catalogue).
+    The first site checks the stamps against its own, fully validated exports;
+    when they differ, every site of the shape gets its exports made in full.
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._exports: dict[str, ExportStamp] | None = _UNCHECKED
+        self.stamped = 0  # export files filled in (for the summary)
+        # The OWMS URIs of the real catalogue's gemeenten (see exports()).
+        self._owms: tuple[Catalogue, Mapping[str, object]] | None = None
+
+    @classmethod
+    def for_site(cls, catalogue: Catalogue, cbs: str) -> ExportShape:
+        """The shape of the sites whose export data are cbs's: its placeholder
+        has only the part of cbs's profile the exports read."""
+        masked = masked_catalogue(catalogue, cbs)
+        profile = masked.profiles.get(MASK_CBS)
+        if profile is not None:
+            masked = masked.model_copy(update={
+                "profiles": {**masked.profiles, MASK_CBS: export_profile(profile)}})
+        return cls(masked)
+
+    def exports(self, site: SiteInfo, keys: Mapping[str, str],
+                rendered: Callable[[], dict[str, SiteExport]],
+                ) -> dict[str, SiteExport]:
+        """The site's SC feed and open data, filled in once checked (see above)."""
         values = site.identity
         if self._exports is _UNCHECKED or values is None:
             real = rendered()

@@ -43,7 +43,7 @@ from .deps import (
 from .hosting import hosting_pages
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .shapes import SiteShape
+    from .shapes import ExportShape, SiteShape
 
 # Where to find any gemeente's contact details when the catalogue has none.
 ORGANISATIONS_REGISTER = "https://organisaties.overheid.nl/Gemeenten/"
@@ -76,8 +76,10 @@ class SiteInfo:
     export_previous: Callable[[], Mapping[str, tuple[bytes, Sequence[ExportPiece]]]] \
         | None = None
     # Set by the builder when this site shares its shape with others: its
-    # exports are then filled in from the shape's (sitegen.shapes).
+    # exports are then filled in from the shape's (sitegen.shapes). A site with
+    # its own shape may still share its export data (export_shape).
     shape: SiteShape | None = None
+    export_shape: ExportShape | None = None
 
     @cached_property
     def gemeente(self):  # noqa: ANN201 - Gemeente
@@ -168,7 +170,8 @@ class SiteInfo:
 
         With keys and previous files, only the pieces of products whose inputs
         changed are rendered and validated again; the rest are reused. A site
-        that shares its shape gets them filled in from the shape's instead.
+        that shares its shape, or only its export data, gets them filled in
+        from the shape's instead.
         """
         keys = self.export_keys() if self.export_keys else {}
 
@@ -178,6 +181,8 @@ class SiteInfo:
 
         if self.shape is not None:
             return self.shape.exports(self, keys, rendered)
+        if self.export_shape is not None:
+            return self.export_shape.exports(self, keys, rendered)
         return rendered()
 
     def events_with(self, slug: str, index: DependencyIndex) -> list[LifeEvent]:

@@ -314,3 +314,73 @@ def test_filled_exports_keep_percent_signs_as_written() -> None:
     assert entries[0] == b"[50% korting GM%(1)s %(0)s]"
     assert [filled.data[p.start:p.end] for p in filled.pieces] == entries
     assert [p.key for p in filled.pieces] == ["k", ""]
+
+
+def _with_own_contact(real: Catalogue, slugs: list[str]) -> Catalogue:
+    """The catalogue with, for these gemeenten (none with data of its own), a
+    profile of contact details and a desk, each different: data their SC feed
+    and open data do not show."""
+    from samenloket.model import Contact, GemeenteProfile, Location, OpeningHours
+
+    profiles = dict(real.profiles)
+    for number, slug in enumerate(slugs):
+        cbs = next(c for c, g in real.gemeenten.items() if g.slug == slug)
+        assert cbs not in profiles
+        profiles[cbs] = GemeenteProfile(
+            cbs_code=cbs, example_data=True,
+            contact=Contact(phone=f"0000 {number:04d}"),
+            locations=(Location(name="Gemeentehuis", address=f"Markt {number + 1}",
+                                postcode="1234 AB", city=slug.title(),
+                                opening_hours=(OpeningHours(day="maandag",
+                                                            open="09:00",
+                                                            close="17:00"),)),))
+    return real.model_copy(update={"profiles": profiles})
+
+
+OWN_CONTACT = ["aalsmeer", "aa-en-hunze", "alkmaar", "almere", "ameland",
+               "sudwest-fryslan", "den-haag", "s-hertogenbosch", "zeist"]
+
+
+def test_sites_with_own_contact_details_share_their_filled_in_exports(
+    real: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each site with its own contact details is its own shape, but its SC feed
+    and open data are those of the others, filled in: the same bytes as made in
+    full, and valid SC 4.0."""
+    catalogue = _with_own_contact(real, OWN_CONTACT)
+    summary = build(catalogue, tmp_path / "shapes")
+    assert not set(sitegen.build._JOB["shapes"]) & {
+        c for c, g in catalogue.gemeenten.items() if g.slug in OWN_CONTACT}
+    export_shapes = sitegen.build._JOB["export_shapes"]
+    assert len(export_shapes) == len(OWN_CONTACT)
+    assert len(set(export_shapes.values())) == 1
+    with monkeypatch.context() as patch:
+        patch.setattr(sitegen.build, "plan_export_shapes", lambda *_: {})
+        without = build(catalogue, tmp_path / "without")
+    # Both files of each such site, but the first in each of the two workers
+    # (which checks the stamps against its own exports made in full).
+    assert summary.pages_stamped - without.pages_stamped >= 2 * (len(OWN_CONTACT) - 2)
+    full = build(catalogue, tmp_path / "full", shapes=False)
+    assert tree(tmp_path / "without") == tree(tmp_path / "full")
+    assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
+    for slug in ("aa-en-hunze", "sudwest-fryslan", "s-hertogenbosch"):
+        feed = (tmp_path / "shapes" / slug / "sc" / "producten.xml").read_bytes()
+        assert validate_feed(feed, catalogue) == []
+    assert full.pages_stamped == 0
+
+
+def test_exports_read_only_the_profile_fields_export_shapes_group_by(
+    real: Catalogue,
+) -> None:
+    """What sitegen.shapes.export_profile leaves out (contact details, desks,
+    news, homepage) does not change a gemeente's SC feed or open data; if an
+    export ever shows it, this fails and export_profile must keep it."""
+    from exports import site_exports
+    from sitegen.shapes import export_profile
+
+    for cbs, profile in real.profiles.items():
+        assert profile.contact.phone and profile.locations and profile.news
+        reduced = real.model_copy(update={
+            "profiles": {**real.profiles, cbs: export_profile(profile)}})
+        assert ({p: e.data for p, e in site_exports(real, cbs, {}).items()}
+                == {p: e.data for p, e in site_exports(reduced, cbs, {}).items()})
