@@ -8,6 +8,7 @@ from pathlib import Path
 
 from support import FIXTURE_CONTENT, THEMES
 
+import sitegen.build
 from bench.run import content_with_own_data
 from samenloket.loader import load_catalogue
 from sitegen.build import BuildOptions, build_sites
@@ -31,9 +32,10 @@ def test_every_gemeente_gets_data_and_the_real_ones_keep_theirs(tmp_path: Path) 
         assert made_up.locations and made_up.locations[0].opening_hours
 
 
-def test_its_sites_are_rendered_in_full(tmp_path: Path) -> None:
-    """With their own data, no two sites share a shape: nothing is filled in
-    (in the fixture catalogue, the two gemeenten without data share one)."""
+def test_its_pages_are_rendered_in_full(tmp_path: Path) -> None:
+    """With their own data, no two sites share a shape: no page is filled in
+    (in the fixture catalogue, the two gemeenten without data share one). Only
+    their SC feed and open data are: those of the second made-up gemeente."""
     own = tmp_path / "content"
     content_with_own_data(FIXTURE_CONTENT, own)
     summaries = {}
@@ -42,8 +44,10 @@ def test_its_sites_are_rendered_in_full(tmp_path: Path) -> None:
                                output_dir=tmp_path / name, jobs=1, search=False)
         summaries[name] = build_sites(load_catalogue(content, themes_dir=THEMES),
                                       options)
+        shapes = dict(sitegen.build._JOB["shapes"])
     assert summaries["fixture"].pages_stamped > 0
-    assert summaries["own"].pages_stamped == 0
+    assert shapes == {}  # of the last build: the made-up one
+    assert summaries["own"].pages_stamped == 2  # sc/producten.xml, open data
     assert summaries["own"].pages_rendered == summaries["own"].pages - sum(
         1 for path in (tmp_path / "own").rglob("*")
         if path.is_file() and "static" in path.relative_to(tmp_path / "own").parts)
