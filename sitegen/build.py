@@ -526,7 +526,7 @@ def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
     shape = cache.get(key)
     if shape is None:
         shape = cache[key] = SiteShape(site.catalogue, site.cbs_code, site.theme_name,
-                                       site.logo, _JOB["index"].code_version, _render)
+                                       site.logo, _JOB["index"], _render)
     site.shape = shape
     return shape, values
 
@@ -613,7 +613,7 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
     if bundle is not None:
         return bundle
     shape = site.shape or SiteShape(site.catalogue, site.cbs_code, site.theme_name,
-                                    site.logo, _JOB["index"].code_version, _render)
+                                    site.logo, _JOB["index"], _render)
     theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
     key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash)
     previous = state.extra.get("search")

@@ -28,19 +28,35 @@ def _hash(value: object) -> str:
 _NONE_HASH = _hash(None)
 
 
-class DependencyIndex:
-    """Hashes of every token of one catalogue (computed lazily, once)."""
+# Tokens whose value comes from the national texts alone, not from any
+# gemeente or profile: the same in a catalogue with a placeholder gemeente added.
+_NATIONAL_KINDS = frozenset({"product", "head", "event", "events", "upl", "events_of"})
 
-    def __init__(self, catalogue: Catalogue, code_version: str):
+
+class DependencyIndex:
+    """Hashes of every token of one catalogue (computed lazily, once).
+
+    `national`: an index of the catalogue this one's was made from by adding a
+    gemeente (samenloket.stamp.masked_catalogue): the national tokens' hashes
+    are taken from it instead of being made again (a shape's index, one per
+    site with data of its own).
+    """
+
+    def __init__(self, catalogue: Catalogue, code_version: str,
+                 national: DependencyIndex | None = None):
         self.catalogue = catalogue
         self.code_version = code_version
         self._cache: dict[Token, str] = {}
         self._parts: dict[Token, str] = {}  # "kind/arg|hash", ready to join
         self._offered: dict[str, list[str]] = {}
+        self._national = national
 
     def token_hash(self, token: Token) -> str:
         cached = self._cache.get(token)
         if cached is None:
+            if self._national is not None and token[0] in _NATIONAL_KINDS:
+                cached = self._cache[token] = self._national.token_hash(token)
+                return cached
             value = self._value(token)
             # Most gemeenten override nothing: most local tokens are None.
             cached = self._cache[token] = _NONE_HASH if value is None else _hash(value)

@@ -114,14 +114,27 @@ class SearchSummary:
 
 def pagefind_version() -> str:
     """Version of the Pagefind binary package (part of every bundle key)."""
+    return _pagefind_version(os.environ.get("PAGEFIND_BINARY_PATH"))
+
+
+@lru_cache(maxsize=8)
+def _pagefind_version(binary: str | None) -> str:
+    """Looked up once per process (~0.7 ms each: a build asks for every local
+    bundle); like any package, an upgrade counts once the process restarts."""
     try:
         return metadata.version("pagefind-bin")
     except metadata.PackageNotFoundError:  # pragma: no cover - custom binary
-        return os.environ.get("PAGEFIND_BINARY_PATH", "unknown")
+        return binary or "unknown"
 
 
 def _code_version() -> str:
-    return hashlib.blake2b(Path(__file__).read_bytes() + pagefind_version().encode(),
+    return _versioned(pagefind_version())
+
+
+@lru_cache(maxsize=8)
+def _versioned(pagefind: str) -> str:
+    """This module's code (as loaded) and Pagefind's version, as one hash."""
+    return hashlib.blake2b(Path(__file__).read_bytes() + pagefind.encode(),
                            digest_size=8).hexdigest()
 
 

@@ -92,10 +92,12 @@ class SiteShape:
     """
 
     def __init__(self, catalogue: Catalogue, cbs: str, theme_name: str,
-                 logo: str | None, code_version: str, render: Render):
+                 logo: str | None, index: DependencyIndex, render: Render):
+        """`index`: the build's, for `catalogue` (its national tokens are reused)."""
         self.catalogue = masked_catalogue(catalogue, cbs)
         self.site = SiteInfo(self.catalogue, MASK_CBS, theme_name, logo=logo)
-        self._index = DependencyIndex(self.catalogue, code_version)
+        self._index = DependencyIndex(self.catalogue, index.code_version,
+                                      national=index)
         self._render = render
         self._specs: dict[str, PageSpec] | None = None
         self._pages: dict[str, Stamp | None] = {}
