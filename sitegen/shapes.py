@@ -12,6 +12,9 @@ fully validated export.
 
 A page whose check fails, and every site that shares its shape with no other
 (a gemeente with its own data), is rendered in full, exactly as without shapes.
+Such a site may still share its SC feed and open data (`ExportShape`): those
+show only its product facts besides its identity, so gemeenten with their own
+contact details or desks but the national product facts fill them in alike.
 """
 
 from __future__ import annotations
