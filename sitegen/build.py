@@ -389,8 +389,8 @@ def _site_context(cbs: str) -> _SiteContext:
     shape, values = _shape_of(site)
     site.export_keys = (partial(shape.export_keys, site, index) if shape is not None
                         else partial(export_keys, index, cbs))
-    if shape is None:
-        site.export_shape = _export_shape_of(site)
+    site.export_shape = (shape.export_shape if shape is not None
+                         else _export_shape_of(site))
     return _SiteContext(theme, site, statics, hashes, theme_hash, shape, values)
 
 

@@ -107,7 +107,7 @@ class SiteShape:
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
-        self.export_shape = ExportShape(self.catalogue)
+        self.export_shape = ExportShape(self.catalogue)  # its sites' exports
         # What each stamped page loads, where that is the same for every site
         # of the shape (no identity value in an address): the weight budget
         # need not look for it in every filled copy.
@@ -213,15 +213,6 @@ class SiteShape:
             return local_records(pages, own)
 
         return key, records
-
-    def exports(self, site: SiteInfo, keys: Mapping[str, str],
-                rendered: Callable[[], dict[str, SiteExport]],
-                ) -> dict[str, SiteExport]:
-        """The site's SC feed and open data, filled in once checked (see module)."""
-        before = self.export_shape.stamped
-        exports = self.export_shape.exports(site, keys, rendered)
-        self.stamped += self.export_shape.stamped - before
-        return exports
 
 
 def export_data_key(catalogue: Catalogue, cbs: str) -> str:

@@ -75,9 +75,9 @@ class SiteInfo:
     export_keys: Callable[[], Mapping[str, str]] | None = None
     export_previous: Callable[[], Mapping[str, tuple[bytes, Sequence[ExportPiece]]]] \
         | None = None
-    # Set by the builder when this site shares its shape with others: its
-    # exports are then filled in from the shape's (sitegen.shapes). A site with
-    # its own shape may still share its export data (export_shape).
+    # Set by the builder when this site shares its shape with others, and when
+    # it shares its exports (its shape's, or those of sites with the same
+    # export data): they are then filled in from the shape's (sitegen.shapes).
     shape: SiteShape | None = None
     export_shape: ExportShape | None = None
 
@@ -179,8 +179,6 @@ class SiteInfo:
             previous = self.export_previous() if self.export_previous else None
             return site_exports(self.catalogue, self.cbs_code, keys, previous)
 
-        if self.shape is not None:
-            return self.shape.exports(self, keys, rendered)
         if self.export_shape is not None:
             return self.export_shape.exports(self, keys, rendered)
         return rendered()
