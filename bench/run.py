@@ -414,15 +414,17 @@ def main() -> int:
         "× |",
         *_ram_rows(ram),
         f"| the same catalogue with data of its own for every gemeente (made up: "
-        f"contact details and a desk for the {own_added} without any, see "
-        f"content_with_own_data; {OWN_DATA_ROUNDS} rounds): cold build / floor | "
+        f"contact details and one or two desks, in 24 forms, for the {own_added} "
+        f"without any, see content_with_own_data; {OWN_DATA_ROUNDS} rounds): cold "
+        "build / floor | "
         f"{_spread([c['wall'] for c in own_colds])} / "
         f"{_spread([f for f, _ in own_floors], 2)}: {_median(own_ratios):.1f}×; "
         f"{_median([c['stamped'] for c in own_colds]):.0f} of "
         f"{own_colds[-1]['rendered']} pages filled in from a shared shape, "
         f"{own_colds[-1]['search']['local_built'] if own_colds[-1]['search'] else 0} "
-        "local search bundles: sites with data of their own are rendered in full, "
-        "so this is what the build will cost once gemeenten fill in their data |",
+        "local search bundles: sites whose data have the same form share a shape "
+        "(their values filled in), each has a search bundle of its own; this is "
+        "what the build will cost once gemeenten fill in their data |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
@@ -475,11 +477,13 @@ def content_with_own_data(source: Path, target: Path) -> int:
 
     Most gemeenten in content/ have none, so their sites differ only in their
     identity and are filled in from one shared shape (sitegen.shapes). Real
-    gemeenten will each have their own contact details and desks: this copy
-    gives each gemeente without data a phone number, a website, one desk with
-    opening hours, all made up (a number with zeros, a `.example` address)
-    and marked as example data. No product facts of its own: a lower bound
-    of what real data costs. Returns how many gemeenten got data.
+    gemeenten will each have their own contact details and desks, set in
+    different ways: this copy gives each gemeente without data a phone
+    number, a website, perhaps an e-mail address, one or two desks with
+    opening hours in one of three patterns, by appointment or not, all made
+    up (numbers with zeros, `.example` addresses) and marked as example data:
+    24 forms of data (samenloket.stamp.local_form), spread by CBS code. No
+    product facts of its own. Returns how many gemeenten got data.
     """
     import yaml
 
@@ -491,27 +495,47 @@ def content_with_own_data(source: Path, target: Path) -> int:
     for code, gemeente in sorted(catalogue.gemeenten.items()):
         if code in catalogue.profiles:
             continue
+        number = int(code[2:])
         folder = target / "gemeenten" / gemeente.slug
         folder.mkdir(parents=True)
-        hours = [{"day": day, "open": "09:00", "close": "17:00"}
-                 for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")]
-        profile = {
-            "cbs_code": code,
-            "example_data": True,
-            "contact": {
-                "phone": f"0000 {code[2:]}",  # no real number starts so
-                "phone_hours": "Maandag tot en met vrijdag van 9.00 tot 17.00 uur.",
-                "website": f"https://www.{gemeente.slug}.example",
-            },
-            "locations": [{"name": "Gemeentehuis", "address": "Voorbeeldstraat 1",
-                           "postcode": "1234 AB", "city": gemeente.name,
-                           "opening_hours": hours}],
+        contact: dict[str, str] = {
+            "phone": f"0000 {code[2:]}",  # no real number starts so
+            "phone_hours": "Maandag tot en met vrijdag van 9.00 tot 17.00 uur.",
+            "website": f"https://www.{gemeente.slug}.example",
         }
+        if number % 2:
+            contact["email"] = f"info@{gemeente.slug}.example"
+        desks = [{"name": "Gemeentehuis", "address": f"Voorbeeldstraat {number}",
+                  "postcode": "1234 AB", "city": gemeente.name,
+                  "opening_hours": _made_up_hours(number // 4 % 3)}]
+        if number // 2 % 2:
+            desks.append({"name": f"Servicepunt {gemeente.name}",
+                          "address": "Voorbeeldplein 2", "postcode": "1234 AC",
+                          "city": gemeente.name,
+                          "opening_hours": _made_up_hours(2)})
+        if number // 12 % 2:
+            desks[0].update(appointment_only=True, appointment_url=(
+                f"https://www.{gemeente.slug}.example/afspraak"))
+        profile = {"cbs_code": code, "example_data": True, "contact": contact,
+                   "locations": desks}
         (folder / "gemeente.yaml").write_text(
             yaml.safe_dump(profile, allow_unicode=True, sort_keys=False),
             encoding="utf-8")
         added += 1
     return added
+
+
+def _made_up_hours(pattern: int) -> list[dict[str, str]]:
+    """Opening hours: working days, working days and a late Thursday, or three
+    mornings a week."""
+    days = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
+    if pattern == 2:
+        return [{"day": day, "open": "09:00", "close": "12:30"}
+                for day in days[::2]]
+    hours = [{"day": day, "open": "09:00", "close": "17:00"} for day in days]
+    if pattern == 1:
+        hours.insert(4, {"day": "donderdag", "open": "18:00", "close": "20:00"})
+    return hours
 
 
 RamRounds = tuple[list[float], list[Floor], list[float]]

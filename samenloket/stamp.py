@@ -7,6 +7,12 @@ page is rendered once for a *placeholder* gemeente whose identity fields are
 markers (`masked_catalogue`), cut at the markers into a `Stamp`, and each
 gemeente's copy is the stamp filled with its own values.
 
+A gemeente's contact details and desks (`local_spots`: phone, e-mail, website,
+addresses, opening hours...) are masked too: gemeenten whose data have the same
+*form* (which details are set, how many desks, which days open) share a
+placeholder, so filling in real data of their own does not make every page be
+rendered for each of them.
+
 This is exact only when filling gives the bytes a real rendering gives. Three
 things make sure of that:
 
@@ -16,8 +22,9 @@ things make sure of that:
   out escaped as that spot escapes it (`&#39;` in HTML, `\\u00e2` in JSON...),
   so the stamp knows per spot how to write each of those characters, and fills
   in 's-Hertogenbosch or Fryslân exactly as a real rendering would. A value
-  with any other character (not a letter, digit, `` .,()-_:/`` or a probed
-  character) is never stamped: its site is rendered in full (`identity_values`);
+  with any other character (not a letter, digit, `` .,()-_:/@+?=#%;`` or a
+  probed character) is never stamped: its site is rendered in full
+  (`identity_values`), or that detail is part of its data's form (`local_spots`);
 - the placeholder values are `Opaque`: code that compares, measures or cuts
   them (a template branching on a name) fails on the placeholder, and that
   page is rendered in full for every gemeente;
@@ -29,21 +36,22 @@ things make sure of that:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .model import Catalogue, Gemeente
+from .model import Catalogue, Gemeente, GemeenteProfile
 
 # Every field of Gemeente is identity: what the reference list says of it.
 IDENTITY_FIELDS: tuple[str, ...] = tuple(Gemeente.model_fields)
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no text has them
 _FIRST_SLOT = 0xE100
+MAX_SLOTS = 0x800  # slots U+E100..U+E8FF: identity, then local_spots
 
 
 # What a gemeente's values may hold besides ASCII letters, digits and the safe
 # punctuation: the characters each marker probes (see the module docstring).
-PROBED = "'âêîôûáéíóúàèëïöüç"
+PROBED = "'&âêîôûáéíóúàèëïöüç"
 # Separators in mixed case: an upper- or lower-cased probe does not parse.
 _SEPARATORS = tuple(f"q{chr(ord('A') + i)}" for i in range(len(PROBED) + 1))
 _PROBE = "".join(sep + char for sep, char in zip(_SEPARATORS[:-1], PROBED, strict=True)
@@ -52,24 +60,27 @@ _PLAIN = tuple(char.encode() for char in PROBED)  # a spot that escapes none of 
 
 
 def marker(slot: int) -> str:
-    """The placeholder text of one identity field (its index in IDENTITY_FIELDS)."""
+    """The placeholder text of one slot: an identity field (its index in
+    IDENTITY_FIELDS), then the local spots (see stamp_values)."""
     return f"{_OPEN}{chr(_FIRST_SLOT + slot)}{_PROBE}{_CLOSE}"
 
 
 MASK_CBS = marker(IDENTITY_FIELDS.index("cbs_code"))
 _MARKER_RE = re.compile(  # a marker as rendered: its slot, then the probe as escaped
-    re.escape(_OPEN.encode()) + b"(\xee\x84[\x80-\xbf])(.*?)"
+    re.escape(_OPEN.encode()) + b"(\xee[\x84-\xa3][\x80-\xbf])(.*?)"
     + re.escape(_CLOSE.encode()),
     re.DOTALL,
 )
-_MARKER_TEXT_RE = re.compile(f"{_OPEN}([\ue100-\ue1ff]).*?{_CLOSE}", re.DOTALL)
+_MARKER_TEXT_RE = re.compile(f"{_OPEN}([\ue100-\ue8ff]).*?{_CLOSE}", re.DOTALL)
 _PROBE_RE = re.compile(
     b"".join(re.escape(sep.encode()) + b"(.*?)" for sep in _SEPARATORS[:-1])
     + re.escape(_SEPARATORS[-1].encode()),
     re.DOTALL,
 )
 _STRAY = (_OPEN.encode(), _CLOSE.encode())
-_SAFE_PUNCTUATION = frozenset(" .,()-_:/")
+# No escaping of HTML, XML or JSON changes these (an escaper that does, such as
+# a URL encoder, breaks the marker itself: such a page fails its check).
+_SAFE_PUNCTUATION = frozenset(" .,()-_:/@+?=#%;")
 _STAMPABLE = frozenset(PROBED) | _SAFE_PUNCTUATION
 
 
@@ -113,7 +124,123 @@ class Opaque(str):
     startswith = endswith = find = rfind = index = rindex = count = _refuse
     split = rsplit = partition = rpartition = _refuse  # type: ignore
     upper = lower = title = capitalize = casefold = swapcase = _refuse  # type: ignore
+    replace = strip = lstrip = rstrip = removeprefix = removesuffix = _refuse
+    translate = expandtabs = zfill = center = ljust = rjust = _refuse  # type: ignore
+    splitlines = isdigit = isnumeric = isdecimal = isalpha = isalnum = _refuse
+    isspace = islower = isupper = istitle = isascii = _refuse  # type: ignore
     __hash__ = str.__hash__
+
+
+class OpaqueValue(Opaque):
+    """The marker of a contact detail or desk (`local_spots`): opaque, but true.
+
+    Only details that are set are masked, and whether each one is set is part
+    of the form that the gemeenten sharing a placeholder have in common, so
+    `{% if site.contact.phone %}` may ask it. `dialled`: the marker of the
+    phone number as a tel: link writes it (see `dialled`).
+    """
+
+    dialled: str | None = None
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def dialled(phone: str) -> str:
+    """A phone number as a tel: link writes it: without spaces. A placeholder's
+    number gives the marker of its own slot for this (OpaqueValue.dialled)."""
+    if isinstance(phone, OpaqueValue) and phone.dialled is not None:
+        return phone.dialled
+    return phone.replace(" ", "")
+
+
+# The contact details and desk values that gemeenten differ in and pages only
+# show: masked in a placeholder profile (`local_spots`).
+CONTACT_FIELDS = ("phone", "phone_hours", "email", "contact_form_url", "website",
+                  "postal_address")
+LOCATION_FIELDS = ("name", "address", "postcode", "city", "appointment_url", "note")
+HOURS_FIELDS = ("open", "close")
+
+
+def local_spots(profile: GemeenteProfile) -> list[str | None]:
+    """The values of a profile that a placeholder masks, in slot order.
+
+    The contact details, the dialled phone number, then per desk its details
+    and its opening and closing times. What stays as it is (days, whether a
+    desk is by appointment only, products, news, homepage texts...) is the
+    form (`local_form`) that the gemeenten sharing a placeholder have alike.
+    """
+    contact = profile.contact
+    spots: list[str | None] = [getattr(contact, name) for name in CONTACT_FIELDS]
+    spots.append(dialled(contact.phone) if contact.phone else None)
+    for location in profile.locations:
+        spots += [getattr(location, name) for name in LOCATION_FIELDS]
+        for hours in location.opening_hours:
+            spots += [getattr(hours, name) for name in HOURS_FIELDS]
+    return spots
+
+
+def _maskable(value: str | None) -> bool:
+    return isinstance(value, str) and value != "" and _safe(value)
+
+
+def _with_spots(profile: GemeenteProfile,
+                replace: Callable[[int, str | None], str | None]) -> GemeenteProfile:
+    """The profile with each local spot (local_spots order) replaced."""
+    spots = iter(enumerate(local_spots(profile)))
+
+    def next_value() -> str | None:
+        return replace(*next(spots))
+
+    contact = profile.contact.model_copy(
+        update={name: next_value() for name in CONTACT_FIELDS})
+    dialled_value = next_value()
+    if isinstance(contact.phone, OpaqueValue):
+        contact.phone.dialled = dialled_value
+    locations = []
+    for location in profile.locations:
+        update: dict[str, object] = {name: next_value() for name in LOCATION_FIELDS}
+        update["opening_hours"] = tuple(
+            hours.model_copy(update={name: next_value() for name in HOURS_FIELDS})
+            for hours in location.opening_hours)
+        locations.append(location.model_copy(update=update))
+    return profile.model_copy(update={"contact": contact,
+                                      "locations": tuple(locations)})
+
+
+def masked_profile(profile: GemeenteProfile) -> GemeenteProfile | None:
+    """The profile with a marker for each local spot that can be stamped
+    (the others stay as they are); None if it has more than the markers hold."""
+    first = len(IDENTITY_FIELDS)
+    if first + len(local_spots(profile)) > MAX_SLOTS:
+        return None
+    return _with_spots(profile, lambda i, value: (
+        OpaqueValue(marker(first + i)) if _maskable(value) else value))
+
+
+def masks_spots(profile: GemeenteProfile | None) -> bool:
+    """Whether a (placeholder's) profile has a masked local spot."""
+    return profile is not None and any(
+        isinstance(value, OpaqueValue) for value in local_spots(profile))
+
+
+def local_form(profile: GemeenteProfile) -> GemeenteProfile:
+    """The profile with the same sign for every spot a placeholder masks: equal
+    for gemeenten whose pages can be filled in from one placeholder's."""
+    return _with_spots(profile, lambda i, value: "*" if _maskable(value) else value)
+
+
+def stamp_values(gemeente: Gemeente, profile: GemeenteProfile | None
+                 ) -> tuple[bytes, ...] | None:
+    """What to fill a gemeente's stamps with: its identity (identity_values),
+    then its local spots (none without a profile); None if never stamped."""
+    identity = identity_values(gemeente)
+    if identity is None or profile is None:
+        return identity
+    spots = local_spots(profile)
+    if len(identity) + len(spots) > MAX_SLOTS:
+        return None
+    return identity + tuple((value or "").encode("utf-8") for value in spots)
 
 
 def masked_gemeente() -> Gemeente:
@@ -123,16 +250,21 @@ def masked_gemeente() -> Gemeente:
     )
 
 
-def masked_catalogue(catalogue: Catalogue, cbs_code: str) -> Catalogue:
+def masked_catalogue(catalogue: Catalogue, cbs_code: str, mask_local: bool = True
+                     ) -> Catalogue:
     """The catalogue plus a placeholder gemeente with cbs_code's local data.
 
     The placeholder's code is MASK_CBS. A gemeente without a profile gets a
     placeholder without one, so every "has it a profile?" answer is the same.
+    `mask_local`: its contact details and desks masked too (masked_profile);
+    else (or when they do not fit the markers) cbs_code's own.
     """
     gemeenten = {**catalogue.gemeenten, MASK_CBS: masked_gemeente()}
     profiles = dict(catalogue.profiles)
     profile = catalogue.profiles.get(cbs_code)
     if profile is not None:
+        if mask_local:
+            profile = masked_profile(profile) or profile
         profiles[MASK_CBS] = profile.model_copy(update={"cbs_code": MASK_CBS})
     return catalogue.model_copy(update={"gemeenten": gemeenten, "profiles": profiles})
 
@@ -150,23 +282,30 @@ def placeholder_word(field: str) -> str:
     return "slkt" + field.replace("_", "")
 
 
-def with_values(text: str, gemeente: Gemeente) -> str:
+def with_values(text: str, gemeente: Gemeente,
+                profile: GemeenteProfile | None = None) -> str:
     """Text made for the placeholder gemeente (an error message, say) with this
-    gemeente's own values in place of the markers."""
+    gemeente's own values (and its profile's local spots) in place of the markers."""
+    spots = local_spots(profile) if profile is not None else []
+
     def value(match: re.Match[str]) -> str:
-        field = IDENTITY_FIELDS[ord(match.group(1)) - _FIRST_SLOT]
-        return str(getattr(gemeente, field))
+        slot = ord(match.group(1)) - _FIRST_SLOT
+        if slot < len(IDENTITY_FIELDS):
+            return str(getattr(gemeente, IDENTITY_FIELDS[slot]))
+        local = slot - len(IDENTITY_FIELDS)
+        return (spots[local] or "") if local < len(spots) else ""
 
     return _MARKER_TEXT_RE.sub(value, text)
 
 
 def with_placeholder_words(text: str) -> str:
     """Text rendered for the placeholder gemeente with a placeholder word for
-    each TEXT_FIELDS marker; other markers (codes, URIs, the slug in links)
-    are left out."""
+    each TEXT_FIELDS marker; other markers (codes, URIs, the slug in links,
+    local spots) are left out."""
 
     def word(match: re.Match[str]) -> str:
-        field = IDENTITY_FIELDS[ord(match.group(1)) - _FIRST_SLOT]
+        slot = ord(match.group(1)) - _FIRST_SLOT
+        field = IDENTITY_FIELDS[slot] if slot < len(IDENTITY_FIELDS) else ""
         return placeholder_word(field) if field in TEXT_FIELDS else ""
 
     return _MARKER_TEXT_RE.sub(word, text)
@@ -211,9 +350,8 @@ class Stamp:
         segments = tuple(pieces[0::3])
         if any(stray in segment for segment in segments for stray in _STRAY):
             return None  # a marker an encoder changed, or one typed into a text
-        slots = tuple(piece[2] - 0x80 for piece in pieces[1::3])
-        if any(slot >= len(IDENTITY_FIELDS) for slot in slots):
-            return None
+        slots = tuple(((piece[1] - 0x84) << 6) | (piece[2] - 0x80)
+                      for piece in pieces[1::3])
         keys = []
         for slot, probe in zip(slots, pieces[2::3], strict=True):
             escaped = _PROBE_RE.fullmatch(probe)
@@ -224,7 +362,7 @@ class Stamp:
         return cls(segments, slots, tuple(keys))
 
     def fill(self, values: Sequence[bytes]) -> bytes:
-        """The bytes for one gemeente (values in IDENTITY_FIELDS order)."""
+        """The bytes for one gemeente (values in stamp_values order)."""
         if not self.slots:
             return self.segments[0]
         return self.template % value_fields(values)

@@ -37,7 +37,7 @@ from exports.sc_feed import default_modified
 from samenloket.markdown import remember_html
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
-from samenloket.stamp import with_values
+from samenloket.stamp import dialled, with_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys, inputs_digest
@@ -212,6 +212,7 @@ class Renderer:
                 euro=euro,
                 date_nl=date_nl,
                 audience_nl=AUDIENCE_NL.get,
+                dialled=dialled,  # a phone number in a tel: link
             )
             env.globals.update(
                 sections=SECTIONS,
@@ -514,12 +515,13 @@ def _unchanged_site(tree: OutputTree, slug: str) -> SiteResult | None:
 
 
 def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
-    """The site's shape in this worker (made on first use) and its identity values.
+    """The site's shape in this worker (made on first use) and the values its
+    stamps are filled with (identity, contact details and desks).
 
     (None, ()) for a site that shares its shape with no other: rendered in full.
     """
     key = _JOB["shapes"].get(site.cbs_code)
-    values = site.identity if key is not None else None
+    values = site.stamp_values if key is not None else None
     if key is None or values is None:
         return None, ()
     cache: dict[str, SiteShape] = _JOB["shape_cache"]
@@ -612,8 +614,10 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
     bundle = cache.get(group)
     if bundle is not None:
         return bundle
-    shape = site.shape or SiteShape(site.catalogue, site.cbs_code, site.theme_name,
-                                    site.logo, _JOB["index"], _render)
+    shape = site.shape
+    if shape is None or shape.masks_local:  # the index holds its own details
+        shape = SiteShape(site.catalogue, site.cbs_code, site.theme_name, site.logo,
+                          _JOB["index"], _render, mask_local=False)
     theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
     key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash)
     previous = state.extra.get("search")

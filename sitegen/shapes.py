@@ -1,8 +1,10 @@
 """Sites that differ only in their gemeente's identity are rendered once.
 
 Before the workers start, the build plans which sites share a *shape*
-(`plan_shapes`): the same local data (for most gemeenten: none) and the same
-theme, and identity values that can be stamped (samenloket.stamp). In each
+(`plan_shapes`): the same local data (for most gemeenten: none) but for the
+values of their contact details and desks, which only need the same form
+(`local_form_key`), the same theme, and values that can be stamped
+(samenloket.stamp). In each
 worker a shape is a `SiteShape`: the first time one of its sites needs a page,
 the page is rendered for the shape's placeholder gemeente, cut into a stamp
 and checked against that site's real rendering; from then on every site of the
@@ -11,10 +13,15 @@ filled in the same way from exports.stamped, after the same check against a
 fully validated export.
 
 A page whose check fails, and every site that shares its shape with no other
-(a gemeente with its own data), is rendered in full, exactly as without shapes.
-Such a site may still share its SC feed and open data (`ExportShape`): those
-show only its product facts besides its identity, so gemeenten with their own
-contact details or desks but the national product facts fill them in alike.
+(a gemeente whose data have a form of their own), is rendered in full, exactly
+as without shapes. Such a site may still share its SC feed and open data
+(`ExportShape`): those show only its product facts besides its identity, so
+gemeenten with their own contact details or desks but the national product
+facts fill them in alike.
+
+A local search bundle holds a site's contact details as words; the shape
+masks them, so a site with details of its own gets its bundle made from its
+own values (`SiteShape(..., mask_local=False)`).
 """
 
 from __future__ import annotations
@@ -38,7 +45,10 @@ from samenloket.stamp import (
     MASK_CBS,
     Stamp,
     identity_values,
+    local_form,
     masked_catalogue,
+    masks_spots,
+    stamp_values,
 )
 
 from .budget import RawRefs, page_refs
@@ -66,16 +76,27 @@ def local_data_key(catalogue: Catalogue, cbs: str) -> str:
     return _hash([local, profile_for(catalogue, cbs).theme])
 
 
+def local_form_key(catalogue: Catalogue, cbs: str) -> str:
+    """As local_data_key, but with the same sign for every contact detail or
+    desk value a placeholder masks (samenloket.stamp.local_form): equal for
+    gemeenten whose data of their own have the same form."""
+    profile = catalogue.profiles.get(cbs)
+    local = (None if profile is None
+             else local_form(profile).model_dump(mode="json", exclude={"cbs_code"}))
+    return _hash([local, profile_for(catalogue, cbs).theme])
+
+
 def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
     """CBS code → shape key, for every site that shares its shape with another.
 
-    A shape is the same local data; sites whose identity cannot be stamped
-    get none.
+    A shape is the same local data, but for the values of contact details and
+    desks (local_form_key); sites whose values cannot be stamped get none.
     """
     groups: dict[str, list[str]] = {}
     for cbs in codes:
-        if identity_values(catalogue.gemeenten[cbs]) is not None:
-            key = local_data_key(catalogue, cbs)
+        profile = catalogue.profiles.get(cbs)
+        if stamp_values(catalogue.gemeenten[cbs], profile) is not None:
+            key = local_form_key(catalogue, cbs)
             groups.setdefault(key, []).append(cbs)
     return {cbs: key for key, members in groups.items() if len(members) > 1
             for cbs in members}
@@ -95,9 +116,13 @@ class SiteShape:
     """
 
     def __init__(self, catalogue: Catalogue, cbs: str, theme_name: str,
-                 logo: str | None, index: DependencyIndex, render: Render):
-        """`index`: the build's, for `catalogue` (its national tokens are reused)."""
-        self.catalogue = masked_catalogue(catalogue, cbs)
+                 logo: str | None, index: DependencyIndex, render: Render,
+                 mask_local: bool = True):
+        """`index`: the build's, for `catalogue` (its national tokens are reused).
+        `mask_local`: False keeps cbs's own contact details and desks (a site's
+        local search bundle, which holds them as words)."""
+        self.catalogue = masked_catalogue(catalogue, cbs, mask_local)
+        self.masks_local = masks_spots(self.catalogue.profiles.get(MASK_CBS))
         self.site = SiteInfo(self.catalogue, MASK_CBS, theme_name, logo=logo)
         self._index = DependencyIndex(self.catalogue, index.code_version,
                                       national=index)
@@ -185,9 +210,9 @@ class SiteShape:
         try:
             placeholder = self._render(spec, env, self.site)
             stamp = Stamp.parse(placeholder)
+            if stamp is None or stamp.fill(values) != real:
+                return None
         except Exception:  # the real rendering worked: render this page in full
-            return None
-        if stamp is None or stamp.fill(values) != real:
             return None
         refs = page_refs(real)
         if page_refs(placeholder) == refs:  # no marker in what the page loads

@@ -30,7 +30,7 @@ from samenloket.resolve import (
     profile_for,
     site_url,
 )
-from samenloket.stamp import TEXT_FIELDS, identity_values
+from samenloket.stamp import TEXT_FIELDS, identity_values, stamp_values
 
 from .deps import (
     DependencyIndex,
@@ -105,6 +105,12 @@ class SiteInfo:
     def identity(self) -> tuple[bytes, ...] | None:
         """The gemeente's identity values to fill stamps with (None: never stamped)."""
         return identity_values(self.gemeente)
+
+    @cached_property
+    def stamp_values(self) -> tuple[bytes, ...] | None:
+        """Its identity, then its contact details and desks: what its pages'
+        stamps are filled with (samenloket.stamp.stamp_values)."""
+        return stamp_values(self.gemeente, self.catalogue.profiles.get(self.cbs_code))
 
     @property
     def search_identity(self) -> list[tuple[str, str]]:

@@ -1,17 +1,19 @@
 """The benchmark's made-up catalogue in which every gemeente has data of its own
 (bench.run.content_with_own_data): valid content, the real profiles left as
-they are, and sites that are then rendered in full instead of filled in."""
+they are, in the forms it says (sites of one form share a shape, the others
+are rendered in full)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from support import FIXTURE_CONTENT, THEMES
+from support import FIXTURE_CONTENT, REPO, THEMES
 
 import sitegen.build
 from bench.run import content_with_own_data
 from samenloket.loader import load_catalogue
 from sitegen.build import BuildOptions, build_sites
+from sitegen.shapes import plan_shapes
 
 
 def test_every_gemeente_gets_data_and_the_real_ones_keep_theirs(tmp_path: Path) -> None:
@@ -32,10 +34,22 @@ def test_every_gemeente_gets_data_and_the_real_ones_keep_theirs(tmp_path: Path) 
         assert made_up.locations and made_up.locations[0].opening_hours
 
 
-def test_its_pages_are_rendered_in_full(tmp_path: Path) -> None:
-    """With their own data, no two sites share a shape: no page is filled in
-    (in the fixture catalogue, the two gemeenten without data share one). Only
-    their SC feed and open data are: those of the second made-up gemeente."""
+def test_the_real_catalogue_gets_24_forms_of_data(tmp_path: Path) -> None:
+    """Every made-up gemeente shares its shape with those whose data have the
+    same form (24 of them); the pilots, with data of their own, share none."""
+    real = load_catalogue(REPO / "content", themes_dir=THEMES)
+    added = content_with_own_data(REPO / "content", tmp_path / "content")
+    own = load_catalogue(tmp_path / "content", themes_dir=THEMES)
+    plan = plan_shapes(own, list(own.gemeenten))
+    made_up = set(own.gemeenten) - set(real.profiles)
+    assert len(made_up) == added and set(plan) == made_up
+    assert len(set(plan.values())) == 24
+
+
+def test_sites_with_data_of_other_forms_are_rendered_in_full(tmp_path: Path) -> None:
+    """In the fixture catalogue, the two gemeenten without data share a shape;
+    once made up, their data have two forms: no page is filled in. Only their
+    SC feed and open data are: those of the second made-up gemeente."""
     own = tmp_path / "content"
     content_with_own_data(FIXTURE_CONTENT, own)
     summaries = {}

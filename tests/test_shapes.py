@@ -81,14 +81,14 @@ def test_quotes_and_frisian_letters_are_stamped_as_each_spot_escapes_them(
         real: Catalogue) -> None:
     """A marker's probe shows how each spot escapes a quote or an 'â', so
     's-Hertogenbosch and Fryslân are filled in; a character no marker probes
-    (an ampersand, say) keeps a site out of the shapes."""
+    (an angle bracket, say) keeps a site out of the shapes."""
     import html
     import json
 
     by_slug = {g.slug: g for g in real.gemeenten.values()}
     for slug in ("s-hertogenbosch", "den-haag", "sudwest-fryslan", "aalsmeer"):
         assert identity_values(by_slug[slug]) is not None
-    odd = by_slug["aalsmeer"].model_copy(update={"name": "Aals & Meer"})
+    odd = by_slug["aalsmeer"].model_copy(update={"name": "Aals <Meer>"})
     assert identity_values(odd) is None
 
     def spot(slot: int, escape) -> str:  # a marker as some spot writes it
@@ -105,6 +105,10 @@ def test_quotes_and_frisian_letters_are_stamped_as_each_spot_escapes_them(
     assert stamp.fill(tuple(values)) == (
         "<h1>&#x27;s-Hertogenbosch</h1><p>'s-Hertogenbosch</p>"
         '<script>Frysl\\u00e2n</script><a title="Fryslân">').encode()
+    # An ampersand (in a contact form's address, say) is probed as well.
+    values[2] = b"Aals & Meer"
+    assert stamp.fill(tuple(values)).startswith(
+        b"<h1>Aals &amp; Meer</h1><p>Aals & Meer</p>")
     # A probe that came out changed in another way than by escaping: no stamp.
     assert Stamp.parse(spot(2, str.upper).encode()) is None
     assert Stamp.parse(spot(2, lambda t: t[:9]).encode()) is None
@@ -160,32 +164,45 @@ def test_filled_feeds_pass_the_full_validation(real: Catalogue, tmp_path: Path) 
                                    if g.slug == slug)].owms_uri.encode() in feed
 
 
-@pytest.mark.parametrize(("snippet", "zeist"), [
-    ("<p>{{ site.name|upper }}</p>", "<p>ZEIST</p>"),  # changes the name
-    ("{% if site.name == 'Zeist' %}<p>ZEIST</p>{% endif %}", "<p>ZEIST</p>"),
+@pytest.mark.parametrize(("snippet", "slug", "shown"), [
+    ("<p>{{ site.name|upper }}</p>", "zeist", "<p>ZEIST</p>"),  # changes the name
+    ("{% if site.name == 'Zeist' %}<p>ZEIST</p>{% endif %}", "zeist", "<p>ZEIST</p>"),
     ("{% if site.gemeente.slug.startswith('zei') %}<p>ZEIST</p>{% endif %}",
-     "<p>ZEIST</p>"),  # branches on it
-    ("<p>{{ site.name[:2] }}{{ site.name[2:]|upper }}</p>", "<p>ZeIST</p>"),  # cuts
+     "zeist", "<p>ZEIST</p>"),  # branches on it
+    ("<p>{{ site.name[:2] }}{{ site.name[2:]|upper }}</p>", "zeist", "<p>ZeIST</p>"),
+    # Replaces in it, on a site whose first of its shape has nothing to replace:
+    ("<p>{{ site.name|replace('ei', 'EI') }}</p>", "zeist", "<p>ZEIst</p>"),
+    ("<p>{{ site.contact.phone|replace(' ', '') }}</p>", "zeist", "<p>030000</p>"),
 ])
 def test_a_template_that_does_more_than_show_a_name_is_rendered_in_full(
-        real: Catalogue, tmp_path: Path, snippet: str, zeist: str,
+        real: Catalogue, tmp_path: Path, snippet: str, slug: str, shown: str,
         shape_sharing: str) -> None:
     """A theme whose template changes, cuts or branches on a gemeente's name
-    gets correct pages for every gemeente, not a copy of another one's."""
+    (or phone number) gets correct pages for every gemeente, not a copy of
+    another one's. Zeist, Aalsmeer and Den Haag have contact details of one
+    form; Aalsmeer, the first of them, has no 'ei' and no space to replace."""
     themes = tmp_path / "themes"
     shutil.copytree(THEMES, themes)
-    template = themes / "base" / "templates" / "contact.html"
+    template = themes / "base" / "templates" / "accessibility.html"
     text = template.read_text(encoding="utf-8")
     template.write_text(text.replace("{% block content %}",
                                      "{% block content %}" + snippet, 1),
                         encoding="utf-8")
-    build(real, tmp_path / "shapes", themes)
-    build(real, tmp_path / "full", themes, shapes=False)
+    catalogue = _with_own_contact(real, ["zeist", "aalsmeer", "den-haag"],
+                                  same_form=True)
+    phones = {"zeist": "030 000", "aalsmeer": "+3101", "den-haag": "0000 0000"}
+    catalogue.profiles.update({  # the same form, another phone number
+        cbs: profile.model_copy(update={"contact": profile.contact.model_copy(
+            update={"phone": phones[catalogue.gemeenten[cbs].slug]})})
+        for cbs, profile in catalogue.profiles.items()
+        if catalogue.gemeenten[cbs].slug in phones})
+    build(catalogue, tmp_path / "shapes", themes)
+    build(catalogue, tmp_path / "full", themes, shapes=False)
     assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
-    page = (tmp_path / "shapes" / "zeist" / "contact" / "index.html").read_text()
-    assert zeist in page
-    other = (tmp_path / "shapes" / "aalsmeer" / "contact" / "index.html").read_text()
-    assert zeist not in other and "Zeist" not in other
+    path = Path("toegankelijkheid", "index.html")
+    assert shown in (tmp_path / "shapes" / slug / path).read_text(encoding="utf-8")
+    other = (tmp_path / "shapes" / "den-haag" / path).read_text(encoding="utf-8")
+    assert shown not in other
 
 
 def test_edits_of_filled_sites_equal_fresh_full_builds(tmp_path: Path) -> None:
@@ -316,24 +333,50 @@ def test_filled_exports_keep_percent_signs_as_written() -> None:
     assert [p.key for p in filled.pieces] == ["k", ""]
 
 
-def _with_own_contact(real: Catalogue, slugs: list[str]) -> Catalogue:
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
+
+
+def _with_own_contact(real: Catalogue, slugs: list[str], same_form: bool = False
+                      ) -> Catalogue:
     """The catalogue with, for these gemeenten (none with data of its own), a
-    profile of contact details and a desk, each different: data their SC feed
-    and open data do not show."""
+    profile of contact details and a desk, each with values of its own: data
+    their SC feed and open data do not show.
+
+    `same_form`: every one has the same details set and the same opening days
+    (values with a '+', an '@', an '&', a quote or an 'â'), but the last, whose
+    desk has a note with a character no marker probes. Else each has a form
+    of its own (other opening days, by appointment or not).
+    """
     from samenloket.model import Contact, GemeenteProfile, Location, OpeningHours
 
     profiles = dict(real.profiles)
     for number, slug in enumerate(slugs):
         cbs = next(c for c, g in real.gemeenten.items() if g.slug == slug)
         assert cbs not in profiles
+        name = real.gemeenten[cbs].name
+        if same_form:
+            days = WEEKDAYS[:2]
+            contact = Contact(
+                phone=f"+31 {number:02d} 000 0000", phone_hours="Op werkdagen.",
+                email=f"info@{slug}.example",
+                contact_form_url=(f"https://www.{slug}.example/contact"
+                                  f"?over=balie&nr={number}"),
+                website=f"https://www.{slug}.example",
+                postal_address=f"Postbus {number + 1}, {name}")
+            note = "Let op!" if number == len(slugs) - 1 else f"Ingang {name}"
+        else:
+            days = WEEKDAYS[:number % 5 + 1]
+            contact = Contact(phone=f"0000 {number:04d}")
+            note = None
         profiles[cbs] = GemeenteProfile(
-            cbs_code=cbs, example_data=True,
-            contact=Contact(phone=f"0000 {number:04d}"),
+            cbs_code=cbs, example_data=True, contact=contact,
             locations=(Location(name="Gemeentehuis", address=f"Markt {number + 1}",
-                                postcode="1234 AB", city=slug.title(),
-                                opening_hours=(OpeningHours(day="maandag",
-                                                            open="09:00",
-                                                            close="17:00"),)),))
+                                postcode="1234 AB", city=name, note=note,
+                                appointment_only=number % 2 == 0 and not same_form,
+                                opening_hours=tuple(
+                                    OpeningHours(day=day, close="17:00",
+                                                 open=f"{8 + number % 3:02d}:00")
+                                    for day in days)),))
     return real.model_copy(update={"profiles": profiles})
 
 
@@ -344,9 +387,9 @@ OWN_CONTACT = ["aalsmeer", "aa-en-hunze", "alkmaar", "almere", "ameland",
 def test_sites_with_own_contact_details_share_their_filled_in_exports(
     real: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each site with its own contact details is its own shape, but its SC feed
-    and open data are those of the others, filled in: the same bytes as made in
-    full, and valid SC 4.0."""
+    """Each site whose contact details have a form of their own is its own
+    shape, but its SC feed and open data are those of the others, filled in:
+    the same bytes as made in full, and valid SC 4.0."""
     catalogue = _with_own_contact(real, OWN_CONTACT)
     summary = build(catalogue, tmp_path / "shapes")
     assert not set(sitegen.build._JOB["shapes"]) & {
@@ -369,6 +412,39 @@ def test_sites_with_own_contact_details_share_their_filled_in_exports(
     assert full.pages_stamped == 0
 
 
+def test_sites_whose_own_contact_details_have_one_form_share_a_shape(
+    real: Catalogue, tmp_path: Path, shape_sharing: str
+) -> None:
+    """Gemeenten with their own phone, e-mail, addresses and opening hours, set
+    alike, get their pages filled in from one shape with their own values: the
+    same bytes as rendered in full (a tel: link without spaces, a '&' escaped
+    where the page escapes it). A value no marker can stand for keeps its
+    site out of the shape."""
+    catalogue = _with_own_contact(real, OWN_CONTACT, same_form=True)
+    codes = {g.slug: c for c, g in catalogue.gemeenten.items()}
+    summary = build(catalogue, tmp_path / "shapes")
+    shapes = sitegen.build._JOB["shapes"]
+    alike = {codes[slug] for slug in OWN_CONTACT[:-1]}
+    assert alike <= set(shapes) and codes[OWN_CONTACT[-1]] not in shapes
+    assert len({shapes[c] for c in alike}) == 1
+    assert not {shapes[c] for c in alike} & {shapes[codes["achtkarspelen"]]}
+    build(catalogue, tmp_path / "full", shapes=False)
+    assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
+    # All pages of the alike sites but the contact page (it cuts the website
+    # address) are filled in, but in the first one each worker builds.
+    pages = len(list((tmp_path / "full" / "zeist").glob("**/index.html")))
+    assert summary.pages_stamped >= (len(alike) - 2) * (pages - 1)
+    page = (tmp_path / "shapes" / "zeist" / "producten" / "paspoort-aanvragen"
+            / "index.html").read_text(encoding="utf-8")
+    number = OWN_CONTACT.index("zeist")
+    assert f'href="tel:+31{number:02d}0000000">+31 {number:02d} 000 0000</a>' in page
+    assert f"Markt {number + 1}, Zeist" in page
+    contact = (tmp_path / "shapes" / "den-haag" / "contact" / "index.html").read_text(
+        encoding="utf-8")
+    assert "contact?over=balie&amp;nr=" in contact
+    assert "info@den-haag.example" in contact
+
+
 def test_exports_read_only_the_profile_fields_export_shapes_group_by(
     real: Catalogue,
 ) -> None:
@@ -384,3 +460,44 @@ def test_exports_read_only_the_profile_fields_export_shapes_group_by(
             "profiles": {**real.profiles, cbs: export_profile(profile)}})
         assert ({p: e.data for p, e in site_exports(real, cbs, {}).items()}
                 == {p: e.data for p, e in site_exports(reduced, cbs, {}).items()})
+
+
+def test_a_placeholder_masks_contact_values_but_keeps_their_form(
+        real: Catalogue) -> None:
+    """Gemeenten whose contact details differ only in their values have one
+    form; a value no marker can stand for is part of the form, and a profile
+    with more values than there are markers is never stamped."""
+    from samenloket.model import GemeenteProfile, OpeningHours
+    from samenloket.stamp import (
+        IDENTITY_FIELDS,
+        MAX_SLOTS,
+        OpaqueValue,
+        local_form,
+        masked_profile,
+        stamp_values,
+    )
+
+    catalogue = _with_own_contact(real, ["zeist", "aalsmeer", "den-haag"],
+                                  same_form=True)
+    by_slug = {g.slug: (g, catalogue.profiles[c])
+               for c, g in catalogue.gemeenten.items() if c in catalogue.profiles}
+    zeist, aalsmeer, den_haag = (by_slug[s][1]
+                                 for s in ("zeist", "aalsmeer", "den-haag"))
+    def form(profile: GemeenteProfile) -> dict[str, object]:
+        return local_form(profile).model_dump(exclude={"cbs_code"})
+
+    assert form(zeist) == form(aalsmeer) != form(den_haag)  # "Let op!"
+    masked = masked_profile(zeist)
+    assert masked is not None and isinstance(masked.contact.phone, OpaqueValue)
+    assert isinstance(masked.locations[0].note, OpaqueValue)  # "Ingang Zeist"
+    assert masked_profile(den_haag).locations[0].note == "Let op!"  # type: ignore[union-attr]
+    assert masked.locations[0].opening_hours[0].day == "maandag"  # days are form
+    values = stamp_values(*by_slug["zeist"])
+    assert values is not None
+    assert values[len(IDENTITY_FIELDS)] == zeist.contact.phone.encode()
+    assert len(values) == len(stamp_values(*by_slug["aalsmeer"]))  # type: ignore[arg-type]
+    many = zeist.model_copy(update={"locations": (zeist.locations[0].model_copy(update={
+        "opening_hours": (OpeningHours(day="maandag", open="09:00", close="10:00"),)
+        * MAX_SLOTS}),)})
+    assert stamp_values(by_slug["zeist"][0], many) is None
+    assert masked_profile(many) is None
