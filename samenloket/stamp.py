@@ -218,10 +218,9 @@ def masked_profile(profile: GemeenteProfile) -> GemeenteProfile | None:
         OpaqueValue(marker(first + i)) if _maskable(value) else value))
 
 
-def masks_spots(profile: GemeenteProfile | None) -> bool:
-    """Whether a (placeholder's) profile has a masked local spot."""
-    return profile is not None and any(
-        isinstance(value, OpaqueValue) for value in local_spots(profile))
+def has_masked_spots(profile: GemeenteProfile | None) -> bool:
+    """Whether a placeholder made from this profile masks any of its values."""
+    return profile is not None and any(_maskable(v) for v in local_spots(profile))
 
 
 def local_form(profile: GemeenteProfile) -> GemeenteProfile:
@@ -250,21 +249,19 @@ def masked_gemeente() -> Gemeente:
     )
 
 
-def masked_catalogue(catalogue: Catalogue, cbs_code: str, mask_local: bool = True
-                     ) -> Catalogue:
+def masked_catalogue(catalogue: Catalogue, cbs_code: str) -> Catalogue:
     """The catalogue plus a placeholder gemeente with cbs_code's local data.
 
     The placeholder's code is MASK_CBS. A gemeente without a profile gets a
     placeholder without one, so every "has it a profile?" answer is the same.
-    `mask_local`: its contact details and desks masked too (masked_profile);
-    else (or when they do not fit the markers) cbs_code's own.
+    Its contact details and desks are masked too (masked_profile), unless
+    they hold more values than there are markers.
     """
     gemeenten = {**catalogue.gemeenten, MASK_CBS: masked_gemeente()}
     profiles = dict(catalogue.profiles)
     profile = catalogue.profiles.get(cbs_code)
     if profile is not None:
-        if mask_local:
-            profile = masked_profile(profile) or profile
+        profile = masked_profile(profile) or profile
         profiles[MASK_CBS] = profile.model_copy(update={"cbs_code": MASK_CBS})
     return catalogue.model_copy(update={"gemeenten": gemeenten, "profiles": profiles})
 

@@ -37,7 +37,7 @@ from exports.sc_feed import default_modified
 from samenloket.markdown import remember_html
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
-from samenloket.stamp import dialled, with_values
+from samenloket.stamp import dialled, has_masked_spots, with_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys, inputs_digest
@@ -66,9 +66,14 @@ from .search import (
     LocalBundle,
     NationalBuild,
     NationalBundle,
+    Record,
     SearchSummary,
     ensure_local_bundle,
     forget_unused_bundles,
+    local_key,
+    local_page_paths,
+    local_products,
+    local_records,
     pagefind_version,
     record_search,
     site_search_links,
@@ -583,8 +588,11 @@ def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: The
     """Add the site's `zoekindex/` files (links into the store) to its outputs."""
     started = time.monotonic()
     national: NationalBundle = _JOB["national"]
-    local = _local_bundle(result, site, state, theme)
     live_dir = f"{_JOB['tree'].live(site.slug)}/"
+    if has_masked_spots(site.catalogue.profiles.get(site.cbs_code)):
+        local = _own_local_bundle(result, site, state, outputs, fingerprints, live_dir)
+    else:
+        local = _local_bundle(result, site, state, theme)
     keys = [national.key, local.key]
     # A bundle's files are checked on disk through its entry file only: every
     # other file of it was staged in the same swap.
@@ -605,6 +613,44 @@ def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: The
     result.search_seconds = time.monotonic() - started
 
 
+def _own_local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
+                      outputs: dict[str, Output], fingerprints: dict[str, str],
+                      live_dir: str) -> LocalBundle:
+    """The local bundle of a site whose pages show contact details of its own
+    (a placeholder masks them, see samenloket.stamp.local_spots): made from its
+    own pages as staged now, keyed by their fingerprints, so no page is
+    rendered again for it."""
+    paths = local_page_paths(site.catalogue, site.cbs_code)
+    own = local_products(site.catalogue, site.cbs_code)
+    key = local_key([(path, fingerprints[path]) for path in paths], own)
+
+    def records() -> list[Record]:
+        pages = []
+        for path in paths:
+            data = outputs.get(path)
+            if not isinstance(data, bytes):  # unchanged: the live file is right
+                data = Path(live_dir + path).read_bytes()
+            pages.append((path, data.decode("utf-8")))
+        return local_records(pages, own)
+
+    return _ensure_local(result, site, state, key, records)
+
+
+def _ensure_local(result: SiteResult, site: SiteInfo, state: SiteState, key: str,
+                  records: Callable[[], list[Record]]) -> LocalBundle:
+    """The local bundle with this key, made if it is not stored yet (see
+    sitegen.search.ensure_local_bundle)."""
+    previous = state.extra.get("search")
+    old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
+    try:
+        bundle = ensure_local_bundle(_JOB["tree"].root, key, records,
+                                     old if isinstance(old, str) else None)
+    except BuildError as exc:  # it names the placeholder: name the gemeente
+        raise BuildError(with_values(str(exc), site.gemeente)) from None
+    result.local_built, result.local_pages = bundle.built, bundle.pages
+    return bundle
+
+
 def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
                   theme: Theme) -> LocalBundle:
     """The local bundle of the site's group (sites with the same local data),
@@ -614,21 +660,11 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
     bundle = cache.get(group)
     if bundle is not None:
         return bundle
-    shape = site.shape
-    if shape is None or shape.masks_local:  # the index holds its own details
-        shape = SiteShape(site.catalogue, site.cbs_code, site.theme_name, site.logo,
-                          _JOB["index"], _render, mask_local=False)
+    shape = site.shape or SiteShape(site.catalogue, site.cbs_code, site.theme_name,
+                                    site.logo, _JOB["index"], _render)
     theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
     key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash)
-    previous = state.extra.get("search")
-    old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
-    try:
-        bundle = ensure_local_bundle(_JOB["tree"].root, key, records,
-                                     old if isinstance(old, str) else None)
-    except BuildError as exc:  # it names the placeholder: name the gemeente
-        raise BuildError(with_values(str(exc), site.gemeente)) from None
-    result.local_built, result.local_pages = bundle.built, bundle.pages
-    cache[group] = bundle
+    bundle = cache[group] = _ensure_local(result, site, state, key, records)
     return bundle
 
 

@@ -20,8 +20,8 @@ gemeenten with their own contact details or desks but the national product
 facts fill them in alike.
 
 A local search bundle holds a site's contact details as words; the shape
-masks them, so a site with details of its own gets its bundle made from its
-own values (`SiteShape(..., mask_local=False)`).
+masks them, so a site with details of its own gets a bundle of its own, made
+from its own pages (sitegen.build._own_local_bundle).
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from samenloket.stamp import (
     identity_values,
     local_form,
     masked_catalogue,
-    masks_spots,
     stamp_values,
 )
 
@@ -116,13 +115,9 @@ class SiteShape:
     """
 
     def __init__(self, catalogue: Catalogue, cbs: str, theme_name: str,
-                 logo: str | None, index: DependencyIndex, render: Render,
-                 mask_local: bool = True):
-        """`index`: the build's, for `catalogue` (its national tokens are reused).
-        `mask_local`: False keeps cbs's own contact details and desks (a site's
-        local search bundle, which holds them as words)."""
-        self.catalogue = masked_catalogue(catalogue, cbs, mask_local)
-        self.masks_local = masks_spots(self.catalogue.profiles.get(MASK_CBS))
+                 logo: str | None, index: DependencyIndex, render: Render):
+        """`index`: the build's, for `catalogue` (its national tokens are reused)."""
+        self.catalogue = masked_catalogue(catalogue, cbs)
         self.site = SiteInfo(self.catalogue, MASK_CBS, theme_name, logo=logo)
         self._index = DependencyIndex(self.catalogue, index.code_version,
                                       national=index)
