@@ -395,8 +395,7 @@ def _site_context(cbs: str) -> _SiteContext:
     shape, values = _shape_of(site)
     site.export_keys = (partial(shape.export_keys, site, index) if shape is not None
                         else partial(export_keys, index, cbs))
-    site.export_shape = (shape.export_shape if shape is not None
-                         else _export_shape_of(site))
+    site.export_shape = _export_shape_of(site)
     return _SiteContext(theme, site, statics, hashes, theme_hash, shape, values)
 
 
@@ -539,8 +538,8 @@ def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
 
 
 def _export_shape_of(site: SiteInfo) -> ExportShape | None:
-    """The export shape of a site without a shape, in this worker (made on first
-    use); None if no other site has the same export data."""
+    """The site's export shape in this worker (made on first use); None if no
+    other site has the same export data."""
     key = _JOB["export_shapes"].get(site.cbs_code)
     if key is None or site.identity is None:
         return None
@@ -842,7 +841,7 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
             local_bundles={},  # per process, like shape_cache
             themes={},  # loaded before the workers fork (_preload_themes)
         )
-        _JOB["export_shapes"] = (plan_export_shapes(catalogue, codes, _JOB["shapes"])
+        _JOB["export_shapes"] = (plan_export_shapes(catalogue, codes)
                                  if options.shapes else {})
         if forking:
             to_stage = _to_stage(codes)

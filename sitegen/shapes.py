@@ -127,7 +127,6 @@ class SiteShape:
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
-        self.export_shape = ExportShape(self.catalogue)  # its sites' exports
         # What each stamped page loads, where that is the same for every site
         # of the shape (no identity value in an address): the weight budget
         # need not look for it in every filled copy.
@@ -254,14 +253,14 @@ def export_profile(profile: GemeenteProfile) -> GemeenteProfile:
         example_data=profile.example_data, products=profile.products)
 
 
-def plan_export_shapes(catalogue: Catalogue, codes: Iterable[str],
-                       shapes: Mapping[str, str]) -> dict[str, str]:
-    """CBS code → export shape key, for every site without a (page) shape whose
-    SC feed and open data another such site shares: gemeenten with their own
-    contact details or desks but the national product facts."""
+def plan_export_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
+    """CBS code → export shape key, for every site whose SC feed and open data
+    another site shares: the same export data (`export_data_key`), whatever
+    their contact details, desks, news or homepage, so sites of many (page)
+    shapes share one export shape."""
     groups: dict[str, list[str]] = {}
     for cbs in codes:
-        if cbs not in shapes and identity_values(catalogue.gemeenten[cbs]) is not None:
+        if identity_values(catalogue.gemeenten[cbs]) is not None:
             groups.setdefault(export_data_key(catalogue, cbs), []).append(cbs)
     return {cbs: key for key, members in groups.items() if len(members) > 1
             for cbs in members}
