@@ -446,6 +446,34 @@ def test_sites_whose_own_contact_details_have_one_form_share_a_shape(
     assert "info@den-haag.example" in contact
 
 
+def test_a_new_phone_number_rewrites_only_that_sites_pages(
+    real: Catalogue, tmp_path: Path
+) -> None:
+    """A gemeente of a shared shape that changes its phone number gets every
+    page that shows it written again, filled in with the new number; no other
+    site changes, and the result is what a full rendering gives."""
+    catalogue = _with_own_contact(real, OWN_CONTACT, same_form=True)
+    out = tmp_path / "public"
+    build(catalogue, out)
+    before = tree(out)
+    zeist = next(c for c, g in catalogue.gemeenten.items() if g.slug == "zeist")
+    profile = catalogue.profiles[zeist]
+    edited = catalogue.model_copy(update={"profiles": {**catalogue.profiles, zeist:
+        profile.model_copy(update={"contact": profile.contact.model_copy(
+            update={"phone": "030 123 45 67"})})}})
+    summary = build(edited, out)
+    after = tree(out)
+    changed = {path for path in after if after[path] != before[path]}
+    assert {path.split("/", 1)[0] for path in changed} == {"zeist"}
+    assert "zeist/producten/paspoort-aanvragen/index.html" in changed
+    assert summary.sites_changed == 1
+    page = (out / "zeist" / "producten" / "paspoort-aanvragen" / "index.html"
+            ).read_text(encoding="utf-8")
+    assert 'href="tel:0301234567">030 123 45 67</a>' in page
+    build(edited, tmp_path / "full", shapes=False)
+    assert after == tree(tmp_path / "full")
+
+
 def test_sites_of_several_shapes_share_one_export_shape(
     real: Catalogue, tmp_path: Path
 ) -> None:
