@@ -136,11 +136,13 @@ class OpaqueValue(Opaque):
 
     Only details that are set are masked, and whether each one is set is part
     of the form that the gemeenten sharing a placeholder have in common, so
-    `{% if site.contact.phone %}` may ask it. `dialled`: the marker of the
-    phone number as a tel: link writes it (see `dialled`).
+    `{% if site.contact.phone %}` may ask it. `dialled` and `shown`: the
+    markers of the phone number as a tel: link writes it and of the website
+    as a page shows it (see `dialled`, `web_address`).
     """
 
     dialled: str | None = None
+    shown: str | None = None
 
     def __bool__(self) -> bool:
         return True
@@ -154,6 +156,14 @@ def dialled(phone: str) -> str:
     return phone.replace(" ", "")
 
 
+def web_address(url: str) -> str:
+    """A website's address as a page shows it: without "https://". A
+    placeholder's website gives the marker of its own slot for this."""
+    if isinstance(url, OpaqueValue) and url.shown is not None:
+        return url.shown
+    return url.replace("https://", "")
+
+
 # The contact details and desk values that gemeenten differ in and pages only
 # show: masked in a placeholder profile (`local_spots`).
 CONTACT_FIELDS = ("phone", "phone_hours", "email", "contact_form_url", "website",
@@ -165,14 +175,16 @@ HOURS_FIELDS = ("open", "close")
 def local_spots(profile: GemeenteProfile) -> list[str | None]:
     """The values of a profile that a placeholder masks, in slot order.
 
-    The contact details, the dialled phone number, then per desk its details
-    and its opening and closing times. What stays as it is (days, whether a
-    desk is by appointment only, products, news, homepage texts...) is the
-    form (`local_form`) that the gemeenten sharing a placeholder have alike.
+    The contact details, the dialled phone number and the shown website, then
+    per desk its details and its opening and closing times. What stays as it
+    is (days, whether a desk is by appointment only, products, news, homepage
+    texts...) is the form (`local_form`) that the gemeenten sharing a
+    placeholder have alike.
     """
     contact = profile.contact
     spots: list[str | None] = [getattr(contact, name) for name in CONTACT_FIELDS]
     spots.append(dialled(contact.phone) if contact.phone else None)
+    spots.append(web_address(contact.website) if contact.website else None)
     for location in profile.locations:
         spots += [getattr(location, name) for name in LOCATION_FIELDS]
         for hours in location.opening_hours:
@@ -194,9 +206,11 @@ def _with_spots(profile: GemeenteProfile,
 
     contact = profile.contact.model_copy(
         update={name: next_value() for name in CONTACT_FIELDS})
-    dialled_value = next_value()
+    dialled_value, shown_value = next_value(), next_value()
     if isinstance(contact.phone, OpaqueValue):
         contact.phone.dialled = dialled_value
+    if isinstance(contact.website, OpaqueValue):
+        contact.website.shown = shown_value
     locations = []
     for location in profile.locations:
         update: dict[str, object] = {name: next_value() for name in LOCATION_FIELDS}

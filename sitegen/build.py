@@ -37,7 +37,7 @@ from exports.sc_feed import default_modified
 from samenloket.markdown import remember_html
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
-from samenloket.stamp import dialled, has_masked_spots, with_values
+from samenloket.stamp import dialled, has_masked_spots, web_address, with_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys, inputs_digest
@@ -218,6 +218,7 @@ class Renderer:
                 date_nl=date_nl,
                 audience_nl=AUDIENCE_NL.get,
                 dialled=dialled,  # a phone number in a tel: link
+                web_address=web_address,  # a website as text
             )
             env.globals.update(
                 sections=SECTIONS,

@@ -108,13 +108,16 @@ def security_txt_expires(settings: Settings, today: date | None = None) -> datet
 
 
 def security_contacts(catalogue: Catalogue, cbs_code: str) -> list[str]:
-    """Contact lines in order of preference: the gemeente's own, then the platform."""
+    """Contact lines in order of preference: the gemeente's own, then the platform.
+
+    Never compared with each other (a gemeente's website is an https address,
+    the platform's contact by default a mailto:), so security.txt is filled
+    in from its shape like the pages (samenloket.stamp).
+    """
     contact = profile_for(catalogue, cbs_code).contact
-    contacts = [url for url in (contact.contact_form_url or contact.website,) if url]
+    own = contact.contact_form_url or contact.website
     platform = catalogue.settings.security_contact
-    if platform not in contacts:
-        contacts.append(platform)
-    return contacts
+    return [own, platform] if own else [platform]
 
 
 def security_txt(site: SiteInfo, expires: datetime) -> bytes:
