@@ -232,11 +232,6 @@ def masked_profile(profile: GemeenteProfile) -> GemeenteProfile | None:
         OpaqueValue(marker(first + i)) if _maskable(value) else value))
 
 
-def has_masked_spots(profile: GemeenteProfile | None) -> bool:
-    """Whether a placeholder made from this profile masks any of its values."""
-    return profile is not None and any(_maskable(v) for v in local_spots(profile))
-
-
 def local_form(profile: GemeenteProfile) -> GemeenteProfile:
     """The profile with the same sign for every spot a placeholder masks: equal
     for gemeenten whose pages can be filled in from one placeholder's."""
@@ -285,12 +280,24 @@ TEXT_FIELDS: tuple[str, ...] = ("display_name", "name", "province")
 
 
 def placeholder_word(field: str) -> str:
-    """A word that stands for an identity field in text the browser fills in.
+    """A word that stands for an identity field (or a local spot, `l<n>`) in
+    text the browser fills in.
 
     Used where markers cannot go (Pagefind drops private-use characters): a
     shared search index holds this word wherever a page shows the field.
     """
     return "slkt" + field.replace("_", "")
+
+
+def search_words(profile: GemeenteProfile | None) -> list[tuple[str, str]]:
+    """(field, value) of each local spot that a placeholder masks: a shared
+    search index holds placeholder_word(field) where a page shows it (see
+    with_placeholder_words), and the site's search page gives the script the
+    site's own values, as it does its name."""
+    if profile is None:
+        return []
+    return [(f"l{slot}", value) for slot, value in enumerate(local_spots(profile))
+            if isinstance(value, OpaqueValue) or _maskable(value)]
 
 
 def with_values(text: str, gemeente: Gemeente,
@@ -311,12 +318,14 @@ def with_values(text: str, gemeente: Gemeente,
 
 def with_placeholder_words(text: str) -> str:
     """Text rendered for the placeholder gemeente with a placeholder word for
-    each TEXT_FIELDS marker; other markers (codes, URIs, the slug in links,
-    local spots) are left out."""
+    each TEXT_FIELDS marker and each local spot's (search_words); other
+    markers (codes, URIs, the slug in links) are left out."""
 
     def word(match: re.Match[str]) -> str:
         slot = ord(match.group(1)) - _FIRST_SLOT
-        field = IDENTITY_FIELDS[slot] if slot < len(IDENTITY_FIELDS) else ""
+        if slot >= len(IDENTITY_FIELDS):
+            return placeholder_word(f"l{slot - len(IDENTITY_FIELDS)}")
+        field = IDENTITY_FIELDS[slot]
         return placeholder_word(field) if field in TEXT_FIELDS else ""
 
     return _MARKER_TEXT_RE.sub(word, text)

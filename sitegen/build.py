@@ -37,7 +37,7 @@ from exports.sc_feed import default_modified
 from samenloket.markdown import remember_html
 from samenloket.model import SECTIONS, WEEKDAYS, Catalogue
 from samenloket.resolve import profile_for
-from samenloket.stamp import dialled, has_masked_spots, web_address, with_values
+from samenloket.stamp import dialled, web_address, with_values
 
 from .budget import budget_errors
 from .deps import DependencyIndex, export_keys, inputs_digest
@@ -70,10 +70,6 @@ from .search import (
     SearchSummary,
     ensure_local_bundle,
     forget_unused_bundles,
-    local_key,
-    local_page_paths,
-    local_products,
-    local_records,
     pagefind_version,
     record_search,
     site_search_links,
@@ -589,10 +585,7 @@ def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: The
     started = time.monotonic()
     national: NationalBundle = _JOB["national"]
     live_dir = f"{_JOB['tree'].live(site.slug)}/"
-    if has_masked_spots(site.catalogue.profiles.get(site.cbs_code)):
-        local = _own_local_bundle(result, site, state, outputs, fingerprints, live_dir)
-    else:
-        local = _local_bundle(result, site, state, theme)
+    local = _local_bundle(result, site, state, theme)
     keys = [national.key, local.key]
     # A bundle's files are checked on disk through its entry file only: every
     # other file of it was staged in the same swap.
@@ -613,29 +606,6 @@ def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: The
     result.search_seconds = time.monotonic() - started
 
 
-def _own_local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
-                      outputs: dict[str, Output], fingerprints: dict[str, str],
-                      live_dir: str) -> LocalBundle:
-    """The local bundle of a site whose pages show contact details of its own
-    (a placeholder masks them, see samenloket.stamp.local_spots): made from its
-    own pages as staged now, keyed by their fingerprints, so no page is
-    rendered again for it."""
-    paths = local_page_paths(site.catalogue, site.cbs_code)
-    own = local_products(site.catalogue, site.cbs_code)
-    key = local_key([(path, fingerprints[path]) for path in paths], own)
-
-    def records() -> list[Record]:
-        pages = []
-        for path in paths:
-            data = outputs.get(path)
-            if not isinstance(data, bytes):  # unchanged: the live file is right
-                data = Path(live_dir + path).read_bytes()
-            pages.append((path, data.decode("utf-8")))
-        return local_records(pages, own)
-
-    return _ensure_local(result, site, state, key, records)
-
-
 def _ensure_local(result: SiteResult, site: SiteInfo, state: SiteState, key: str,
                   records: Callable[[], list[Record]]) -> LocalBundle:
     """The local bundle with this key, made if it is not stored yet (see
@@ -653,8 +623,9 @@ def _ensure_local(result: SiteResult, site: SiteInfo, state: SiteState, key: str
 
 def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
                   theme: Theme) -> LocalBundle:
-    """The local bundle of the site's group (sites with the same local data),
-    made in this worker on first use (see sitegen.search)."""
+    """The local bundle of the site's group (the sites of its shape, whose
+    contact details are placeholder words in it; else the sites with the same
+    local data), made in this worker on first use (see sitegen.search)."""
     group = _JOB["search_groups"][site.cbs_code]
     cache: dict[str, LocalBundle] = _JOB["local_bundles"]
     bundle = cache.get(group)
@@ -837,13 +808,16 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
             shapes=plan_shapes(catalogue, codes) if options.shapes else {},
             shape_cache={},  # per process: each forked worker fills its own
             export_shape_cache={},  # likewise
-            search_groups=({cbs: local_data_key(catalogue, cbs) for cbs in codes}
-                           if options.search else {}),
+            search_groups={},  # set below, with the shapes
             local_bundles={},  # per process, like shape_cache
             themes={},  # loaded before the workers fork (_preload_themes)
         )
         _JOB["export_shapes"] = (plan_export_shapes(catalogue, codes)
                                  if options.shapes else {})
+        if options.search:  # a shape's sites share their local search bundle
+            _JOB["search_groups"] = {
+                cbs: _JOB["shapes"].get(cbs) or local_data_key(catalogue, cbs)
+                for cbs in codes}
         if forking:
             to_stage = _to_stage(codes)
             _compile_templates(catalogue, options.themes_dir, to_stage)

@@ -7,13 +7,15 @@ copied) in `zoekindex/landelijk/`. A small local bundle (`zoekindex/lokaal/`:
 home, contact, privacy, accessibility, news, and products whose text the
 gemeente changed) is merged in the browser with Pagefind's `mergeIndex`.
 
-Local pages differ between gemeenten with the same local data only in the
-gemeente's identity, so one local bundle serves all of them (for most
-gemeenten, which have no local data: one bundle for all). It is made from the
-pages rendered for the placeholder gemeente of samenloket.stamp, with a
-placeholder word wherever a page shows the name or province; the search page
-carries the site's own values, and its script searches the placeholder word
-when the query names the gemeente and shows the own values in results.
+Local pages differ between gemeenten of one shape (sitegen.shapes: the same
+local data but for the values of their contact details and desks) only in
+those values and the gemeente's identity, so one local bundle serves all of
+them (for most gemeenten, which have no local data: one bundle for all). It
+is made from the pages rendered for the placeholder gemeente of
+samenloket.stamp, with a placeholder word wherever a page shows the name,
+the province or a contact detail; the search page carries the site's own
+values, and its script searches the placeholder word when the query names
+the gemeente or a word of a detail, and shows the own values in results.
 
 National results for products a gemeente does not offer (not in the search
 page's A–Z list), or whose text it changed (its own record has the

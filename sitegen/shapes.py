@@ -19,9 +19,10 @@ as without shapes. Such a site may still share its SC feed and open data
 gemeenten with their own contact details or desks but the national product
 facts fill them in alike.
 
-A local search bundle holds a site's contact details as words; the shape
-masks them, so a site with details of its own gets a bundle of its own, made
-from its own pages (sitegen.build._own_local_bundle).
+The sites of a shape share one local search bundle (`search_inputs`): its
+pages rendered for the placeholder, with a placeholder word wherever they
+show the name or a contact detail (samenloket.stamp.search_words), which the
+search script of each site maps to and from its own values.
 """
 
 from __future__ import annotations
@@ -215,9 +216,9 @@ class SiteShape:
 
     def search_inputs(self, env: jinja2.Environment, theme_hash: str
                       ) -> tuple[str, Callable[[], list[Record]]]:
-        """Key and records of the local search bundle of every site with this
-        shape's local data (see sitegen.search): its local pages rendered for
-        the placeholder gemeente, made only when the bundle is not stored yet."""
+        """Key and records of the local search bundle of every site of this
+        shape (see sitegen.search): its local pages rendered for the
+        placeholder gemeente, made only when the bundle is not stored yet."""
         self._index.register(("theme", MASK_CBS), theme_hash)
         specs = [(path, spec) for path in local_page_paths(self.catalogue, MASK_CBS)
                  if (spec := self._spec(path)) is not None]

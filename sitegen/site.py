@@ -30,7 +30,7 @@ from samenloket.resolve import (
     profile_for,
     site_url,
 )
-from samenloket.stamp import TEXT_FIELDS, identity_values, stamp_values
+from samenloket.stamp import TEXT_FIELDS, identity_values, search_words, stamp_values
 
 from .deps import (
     DependencyIndex,
@@ -114,14 +114,18 @@ class SiteInfo:
 
     @property
     def search_identity(self) -> list[tuple[str, str]]:
-        """(data attribute, value) of the name and province, for the search script.
+        """(data attribute, value) of the name and province, and of the contact
+        details and desks (samenloket.stamp.search_words), for the search script.
 
         The local search index holds placeholder words where pages show these
         values (sitegen/search.py); the search page gives the script the
         site's own values, in the order the script tries them.
         """
-        return [("slkt-" + field.replace("_", "-"), getattr(self.gemeente, field))
-                for field in TEXT_FIELDS]
+        identity = [("slkt-" + field.replace("_", "-"), getattr(self.gemeente, field))
+                    for field in TEXT_FIELDS]
+        own = self.catalogue.profiles.get(self.cbs_code)
+        return identity + [("slkt-" + field, value)
+                           for field, value in search_words(own)]
 
     @property
     def example_data(self) -> bool:

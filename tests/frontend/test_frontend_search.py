@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,6 +156,51 @@ def test_gemeenten_without_own_data_share_one_local_index(chromium, shared) -> N
         shown = " ".join(contact["titles"] + contact["excerpts"] + home["titles"]
                          + home["excerpts"])
         assert "slkt" not in shown.lower(), shown
+
+
+@pytest.fixture(scope="module")
+def same_form(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The small fixture with Utrecht and Schiermonnikoog given contact details
+    and a desk of the same form: one shape, one local index."""
+    content = tmp_path_factory.mktemp("same-form") / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    for slug, code, desk, street, phone in (
+            ("utrecht", "GM0344", "Stadsloket", "Domplein", "030 286 00 00"),
+            ("schiermonnikoog", "GM0088", "Eilandbalie", "Reeweg", "0519 531 000")):
+        folder = content / "gemeenten" / slug
+        folder.mkdir()
+        (folder / "gemeente.yaml").write_text(
+            f"cbs_code: {code}\nexample_data: true\n"
+            f"contact: {{phone: '{phone}', website: 'https://www.{slug}.example'}}\n"
+            f"locations:\n  - {{name: {desk}, address: {street} 1, postcode: 1234 AB,"
+            f" city: {slug.title()}, opening_hours: [{{day: maandag, open: '09:00',"
+            " close: '12:00'}]}\n", encoding="utf-8")
+    out = content.parent / "public"
+    build(content, out)
+    with serve(out) as url:
+        yield out, url
+
+
+def test_details_of_the_same_form_share_one_local_index(chromium, same_form) -> None:
+    """One local index serves both sites, with placeholder words for their
+    details; each finds its own desk by its name and street, not the other's,
+    and shows its own values in the results."""
+    out, url = same_form
+    entries = [out / slug / SEARCH_DIR / "lokaal" / "pagefind-entry.json"
+               for slug in ("utrecht", "schiermonnikoog")]
+    assert os.path.samestat(entries[0].stat(), entries[1].stat())
+    cases = (("utrecht", ("stadsloket", "domplein"), "eilandbalie"),
+             ("schiermonnikoog", ("eilandbalie", "reeweg"), "domplein"))
+    for slug, own, other in cases:
+        for term in own:
+            found = search(chromium, url, slug, term)
+            assert not found["problems"], found["problems"]
+            assert "Contact" in found["titles"], found
+            excerpt = found["excerpts"][found["titles"].index("Contact")]
+            assert "slkt" not in excerpt.lower(), excerpt
+        assert "Contact" not in search(chromium, url, slug, other)["titles"]
+    phone = search(chromium, url, "schiermonnikoog", "531")
+    assert "Contact" in phone["titles"], phone
 
 
 def test_a_typed_name_is_found_beside_the_placeholder(chromium, base_url: str) -> None:

@@ -8,11 +8,13 @@
  * "eigen" filter of its local index) are filtered out. Without JavaScript the page shows the
  * A-Z list of all products, so nothing here is needed to find a product.
  *
- * The local index is shared by gemeenten with the same local data: where a
- * page shows the gemeente's name or province, it holds a placeholder word
- * (slkt...). The search box carries this site's own values (data-slkt-*): a
- * query that names them is also searched with the placeholder word, and
- * results show the own values again.
+ * The local index is shared by gemeenten with the same local data, or with
+ * contact details and desks of the same form: where a page shows the
+ * gemeente's name or province, or one of those details (a phone number, a
+ * desk's name or address), it holds a placeholder word (slkt...). The search
+ * box carries this site's own values (data-slkt-*): a query that names them
+ * (the name, or any word of a detail: "stadskantoor", "0355") is also
+ * searched with the placeholder word, and results show the own values again.
  */
 
 const PAGE_SIZE = 10;
@@ -157,9 +159,27 @@ function ownValues(box) {
     .map(([key, value]) => ({
       word: key.toLowerCase(),
       value,
-      asWord: wholeWords(key.toLowerCase()),
-      asValue: wholeWords(value),
+      asWord: placeholder(key.toLowerCase()),
+      // A detail (slkt-l<n>) is named by any of its words; a name only whole.
+      asValue: /^slktl\d+$/i.test(key) ? anyWord(value) : wholeWords(value),
     }));
+}
+
+/* Every occurrence of a placeholder word, also right after other text (an
+ * excerpt may join a label and its value: "Telefoonslktl0"), but not as the
+ * start of a longer one (slktl1 in slktl10). */
+function placeholder(word) {
+  return new RegExp(`${escaped(word)}(?![\\p{L}\\p{N}])`, "giu");
+}
+
+/* Every occurrence of any word of the text (two letters or digits or more). */
+function anyWord(text) {
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1);
+  if (!words.length) {
+    return /(?!)/gu; // matches nothing
+  }
+  const any = words.map(escaped).join("|");
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${any})(?![\\p{L}\\p{N}])`, "giu");
 }
 
 /* Every occurrence of text that is not part of a longer word, in any case. */
