@@ -423,7 +423,7 @@ def main() -> int:
         f"{own_colds[-1]['rendered']} pages filled in from a shared shape, "
         f"{own_colds[-1]['search']['local_built'] if own_colds[-1]['search'] else 0} "
         "local search bundles: sites whose data have the same form share a shape "
-        "(their values filled in), each has a search bundle of its own; this is "
+        "(their values filled in) and its local search bundle; this is "
         "what the build will cost once gemeenten fill in their data |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
@@ -616,7 +616,7 @@ def _search_rows(
         rows.append(
             f"| search index, cold build (included above) | {s['seconds']:.1f} s: "
             f"national bundle once ({s['national_pages']} pages), {s['local_built']} "
-            f"local bundles, one per group of sites with the same local data "
+            f"local bundles, one per shape or group of sites with the same local data "
             f"({s['local_pages']} pages), {s['sites_linked']} sites linked |"
         )
     n = nochange.get("search")
