@@ -66,7 +66,6 @@ from .search import (
     LocalBundle,
     NationalBuild,
     NationalBundle,
-    Record,
     SearchSummary,
     ensure_local_bundle,
     forget_unused_bundles,
@@ -606,21 +605,6 @@ def _add_search(result: SiteResult, site: SiteInfo, state: SiteState, theme: The
     result.search_seconds = time.monotonic() - started
 
 
-def _ensure_local(result: SiteResult, site: SiteInfo, state: SiteState, key: str,
-                  records: Callable[[], list[Record]]) -> LocalBundle:
-    """The local bundle with this key, made if it is not stored yet (see
-    sitegen.search.ensure_local_bundle)."""
-    previous = state.extra.get("search")
-    old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
-    try:
-        bundle = ensure_local_bundle(_JOB["tree"].root, key, records,
-                                     old if isinstance(old, str) else None)
-    except BuildError as exc:  # it names the placeholder: name the gemeente
-        raise BuildError(with_values(str(exc), site.gemeente)) from None
-    result.local_built, result.local_pages = bundle.built, bundle.pages
-    return bundle
-
-
 def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
                   theme: Theme) -> LocalBundle:
     """The local bundle of the site's group (the sites of its shape, whose
@@ -635,7 +619,17 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
                                     site.logo, _JOB["index"], _render)
     theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
     key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash)
-    bundle = cache[group] = _ensure_local(result, site, state, key, records)
+    previous = state.extra.get("search")
+    old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
+    try:
+        bundle = ensure_local_bundle(_JOB["tree"].root, key, records,
+                                     old if isinstance(old, str) else None)
+    except BuildError as exc:  # it names the placeholder: name the gemeente
+        raise BuildError(with_values(str(exc), site.gemeente,
+                                     site.catalogue.profiles.get(site.cbs_code))
+                         ) from None
+    result.local_built, result.local_pages = bundle.built, bundle.pages
+    cache[group] = bundle
     return bundle
 
 
