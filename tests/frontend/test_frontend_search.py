@@ -201,6 +201,8 @@ def test_details_of_the_same_form_share_one_local_index(chromium, same_form) -> 
         assert "Contact" not in search(chromium, url, slug, other)["titles"]
     phone = search(chromium, url, "schiermonnikoog", "531")
     assert "Contact" in phone["titles"], phone
+    typing = search(chromium, url, "utrecht", "stadsl")  # the start of a word
+    assert "Contact" in typing["titles"], typing
 
 
 def test_a_typed_name_is_found_beside_the_placeholder(chromium, base_url: str) -> None:

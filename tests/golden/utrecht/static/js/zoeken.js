@@ -172,14 +172,29 @@ function placeholder(word) {
   return new RegExp(`${escaped(word)}(?![\\p{L}\\p{N}])`, "giu");
 }
 
-/* Every occurrence of any word of the text (two letters or digits or more). */
+/* Every occurrence of any word of the text (two letters or digits or more),
+ * or of its first three letters or more: "stadsk" while typing "stadskantoor". */
 function anyWord(text) {
   const words = text.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1);
   if (!words.length) {
     return /(?!)/gu; // matches nothing
   }
-  const any = words.map(escaped).join("|");
+  const any = words.map(prefixes).join("|");
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${any})(?![\\p{L}\\p{N}])`, "giu");
+}
+
+/* A pattern for the word and for each of its beginnings of three or more
+ * characters: sta(?:d(?:s)?)? for "stads". */
+function prefixes(word) {
+  const chars = [...word].map(escaped);
+  if (chars.length <= 3) {
+    return chars.join("");
+  }
+  let rest = "";
+  for (const char of chars.slice(3).reverse()) {
+    rest = `(?:${char}${rest})?`;
+  }
+  return chars.slice(0, 3).join("") + rest;
 }
 
 /* Every occurrence of text that is not part of a longer word, in any case. */
