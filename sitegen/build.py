@@ -536,8 +536,8 @@ def _shape_of(site: SiteInfo) -> tuple[SiteShape | None, tuple[bytes, ...]]:
 def _export_shape_of(site: SiteInfo) -> ExportShape | None:
     """The site's export shape in this worker (made on first use); None if no
     other site has the same export data."""
-    key = _JOB["export_shapes"].get(site.cbs_code)
-    if key is None or site.identity is None:
+    key = _JOB["export_shapes"].get(site.cbs_code)  # only stampable identities
+    if key is None:
         return None
     cache: dict[str, ExportShape | None] = _JOB["export_shape_cache"]
     if key not in cache:
@@ -790,6 +790,7 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
     forking = jobs > 1 and len(codes) > 1
     try:
         code = code_version(options.themes_dir)
+        shapes = plan_shapes(catalogue, codes) if options.shapes else {}
         _JOB.update(
             national=None,
             catalogue=catalogue,
@@ -799,19 +800,17 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
             inputs=_inputs(catalogue, options, code),
             previous_inputs=tree.load_inputs(),
             renderer=Renderer(catalogue, options.jinja_environment, code),
-            shapes=plan_shapes(catalogue, codes) if options.shapes else {},
+            shapes=shapes,
             shape_cache={},  # per process: each forked worker fills its own
+            export_shapes=(plan_export_shapes(catalogue, codes) if options.shapes
+                           else {}),
             export_shape_cache={},  # likewise
-            search_groups={},  # set below, with the shapes
+            # A shape's sites share their local search bundle.
+            search_groups=({cbs: shapes.get(cbs) or local_data_key(catalogue, cbs)
+                            for cbs in codes} if options.search else {}),
             local_bundles={},  # per process, like shape_cache
             themes={},  # loaded before the workers fork (_preload_themes)
         )
-        _JOB["export_shapes"] = (plan_export_shapes(catalogue, codes)
-                                 if options.shapes else {})
-        if options.search:  # a shape's sites share their local search bundle
-            _JOB["search_groups"] = {
-                cbs: _JOB["shapes"].get(cbs) or local_data_key(catalogue, cbs)
-                for cbs in codes}
         if forking:
             to_stage = _to_stage(codes)
             _compile_templates(catalogue, options.themes_dir, to_stage)

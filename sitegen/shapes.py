@@ -70,19 +70,21 @@ def _hash(value: object) -> str:
 def local_data_key(catalogue: Catalogue, cbs: str) -> str:
     """What a site shows besides national texts and its identity: its own data
     (profile without its code; none for most) and its theme."""
-    profile = catalogue.profiles.get(cbs)
-    local = (None if profile is None
-             else profile.model_dump(mode="json", exclude={"cbs_code"}))
-    return _hash([local, profile_for(catalogue, cbs).theme])
+    return _profile_key(catalogue, cbs, lambda profile: profile)
 
 
 def local_form_key(catalogue: Catalogue, cbs: str) -> str:
     """As local_data_key, but with the same sign for every contact detail or
     desk value a placeholder masks (samenloket.stamp.local_form): equal for
     gemeenten whose data of their own have the same form."""
+    return _profile_key(catalogue, cbs, local_form)
+
+
+def _profile_key(catalogue: Catalogue, cbs: str,
+                 view: Callable[[GemeenteProfile], GemeenteProfile]) -> str:
     profile = catalogue.profiles.get(cbs)
     local = (None if profile is None
-             else local_form(profile).model_dump(mode="json", exclude={"cbs_code"}))
+             else view(profile).model_dump(mode="json", exclude={"cbs_code"}))
     return _hash([local, profile_for(catalogue, cbs).theme])
 
 
