@@ -21,8 +21,12 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.floor import TEMPLATE, body_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from samenloket.model import Catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "build" / "bench"
@@ -472,7 +476,8 @@ def measure_command(content: Path, out: Path) -> float:
 OWN_DATA_ROUNDS = 2
 
 
-def content_with_own_data(source: Path, target: Path) -> int:
+def content_with_own_data(source: Path, target: Path, product_facts: bool = False
+                          ) -> int:
     """A copy of the content in which every gemeente has data of its own.
 
     Most gemeenten in content/ have none, so their sites differ only in their
@@ -482,8 +487,10 @@ def content_with_own_data(source: Path, target: Path) -> int:
     number, a website, perhaps an e-mail address, one or two desks with
     opening hours in one of three patterns, by appointment or not, all made
     up (numbers with zeros, `.example` addresses) and marked as example data:
-    24 forms of data (samenloket.stamp.local_form), spread by CBS code. No
-    product facts of its own. Returns how many gemeenten got data.
+    24 forms of data (samenloket.stamp.local_form), spread by CBS code.
+    `product_facts`: each also gets facts of its own for 6 to 15 products
+    (made_up_product_facts), as the pilots have. Returns how many gemeenten
+    got data.
     """
     import yaml
 
@@ -521,8 +528,48 @@ def content_with_own_data(source: Path, target: Path) -> int:
         (folder / "gemeente.yaml").write_text(
             yaml.safe_dump(profile, allow_unicode=True, sort_keys=False),
             encoding="utf-8")
+        if product_facts:
+            (folder / "producten").mkdir()
+            for slug, text in made_up_product_facts(catalogue, code).items():
+                (folder / "producten" / f"{slug}.md").write_text(text, encoding="utf-8")
         added += 1
     return added
+
+
+def made_up_product_facts(catalogue: Catalogue, code: str) -> dict[str, str]:
+    """Product facts of one gemeente, made up as the pilots' are set (content
+    files per product): for 6 to 15 of the products it offers by default, a
+    delivery time; every second one leges of its own, every third an
+    application link with DigiD, every fourth a local text naming the
+    gemeente. Which products, and the amounts, follow the CBS code."""
+    import yaml
+
+    number = int(code[2:])
+    gemeente = catalogue.gemeenten[code]
+    offered = sorted(slug for slug, product in catalogue.products.items()
+                     if product.default_offered)
+    start = number * 7 % len(offered)
+    chosen = (offered[start:] + offered[:start])[:6 + number % 10]
+    files = {}
+    for position, slug in enumerate(chosen):
+        facts: dict[str, object] = {
+            "example": True,
+            "delivery_time": ("Binnen 5 werkdagen.", "Binnen 2 weken.",
+                              "Meestal direct.")[(number + position) % 3]}
+        if position % 2 == 0:
+            facts["fees"] = {"year": 2026, "items": [
+                {"label": catalogue.products[slug].title,
+                 "amount": 10 + (number + position) % 40 + number % 100 / 100}]}
+        if position % 3 == 0:
+            facts.update(application_url=(
+                f"https://www.{gemeente.slug}.example/{slug}/aanvragen"), login="digid")
+        text = "---\n" + yaml.safe_dump(facts, allow_unicode=True, sort_keys=False)
+        text += "---\n"
+        if position % 4 == 0:
+            text += ("\n## Lokale informatie\n\nHeeft u vragen? Bel de gemeente "
+                     f"{gemeente.name} of kom langs bij het Gemeentehuis.\n")
+        files[slug] = text
+    return files
 
 
 def _made_up_hours(pattern: int) -> list[dict[str, str]]:

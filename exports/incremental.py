@@ -111,8 +111,10 @@ def _cross_problems(
 def _sc_export(
     catalogue: Catalogue, cbs_code: str, products: Sequence[ResolvedProduct],
     keys: Mapping[str, str], previous: Previous | None, when: str,
+    given: Mapping[str, bytes] | None = None,
 ) -> tuple[SiteExport, list[FeedProblem]]:
-    """The feed from reused and fresh pieces; only fresh pieces are validated."""
+    """The feed from given, reused and fresh pieces; only fresh pieces are
+    validated."""
     date_tag = f"<dcterms:modified>{when}</dcterms:modified>".encode()
 
     def belongs(slug: str, chunk: bytes) -> bool:
@@ -120,7 +122,7 @@ def _sc_export(
         return pid in chunk and date_tag in chunk
 
     slugs = [r.slug for r in products]
-    reused = reusable_pieces(previous, keys, sc_layout_ok, belongs)
+    reused = {**reusable_pieces(previous, keys, sc_layout_ok, belongs), **(given or {})}
     fresh = [r for r, slug in zip(products, slugs, strict=True) if slug not in reused]
     root, rendered = render_sc_products(
         catalogue, fresh, when, site_url(catalogue, cbs_code))
@@ -152,8 +154,10 @@ def sc_export(
 def _opendata_export(
     catalogue: Catalogue, cbs_code: str, offered: Sequence[ResolvedProduct],
     keys: Mapping[str, str], previous: Previous | None,
+    given: Mapping[str, bytes] | None = None,
 ) -> SiteExport:
-    """The open-data file from reused and fresh pieces, products in slug order."""
+    """The open-data file from given, reused and fresh pieces, products in slug
+    order."""
     by_slug = {r.slug: r for r in offered}
     slugs = sorted(by_slug)
     head, tail = gemeente_frame(catalogue, cbs_code)
@@ -161,7 +165,8 @@ def _opendata_export(
     def belongs(slug: str, chunk: bytes) -> bool:
         return f'"sc_product_id":"{product_id(cbs_code, slug)}"'.encode() in chunk
 
-    reused = reusable_pieces(previous, keys, json_layout_ok(tail), belongs)
+    reused = {**reusable_pieces(previous, keys, json_layout_ok(tail), belongs),
+              **(given or {})}
     fresh = [s for s in slugs if s not in reused]
     rendered = render_product_pieces(
         catalogue, cbs_code, [by_slug[s] for s in fresh], by_slug.keys())
@@ -185,25 +190,32 @@ def site_exports(
     keys: Mapping[str, str],
     previous: Mapping[str, Previous] | None = None,
     modified: date | None = None,
+    given: Mapping[str, Mapping[str, bytes]] | None = None,
 ) -> dict[str, SiteExport]:
     """The SC feed and open data of one gemeente's site, keyed by path in the site.
 
     keys: slug -> key of every offered product; the caller changes a product's
     key whenever any input of its entry changes ("" or no key: always render).
     previous: path -> (old file bytes, its old pieces), from an earlier call.
+    given: path -> slug -> the bytes of that product's entry, made for this
+    gemeente and checked elsewhere (filled in from a shape's, see
+    sitegen.shapes.ExportShape): used as they are, not validated again.
     Raises ExportError (naming gemeente, product and rule) for an invalid feed.
     """
     if cbs_code not in catalogue.gemeenten:
         raise unknown_gemeenten([cbs_code])
     previous = previous or {}
+    given = given or {}
     products = offered_products(catalogue, cbs_code)
     when = (modified or default_modified(catalogue)).isoformat()
     feed, problems = _sc_export(catalogue, cbs_code, products, keys,
-                                previous.get(SC_FEED_PATH), when)
+                                previous.get(SC_FEED_PATH), when,
+                                given.get(SC_FEED_PATH))
     if problems:
         raise ExportError(problems)
     return {
         SC_FEED_PATH: feed,
         OPEN_DATA_PATH: _opendata_export(catalogue, cbs_code, products, keys,
-                                         previous.get(OPEN_DATA_PATH)),
+                                         previous.get(OPEN_DATA_PATH),
+                                         given.get(OPEN_DATA_PATH)),
     }

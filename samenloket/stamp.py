@@ -36,11 +36,11 @@ things make sure of that:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .model import Catalogue, Gemeente, GemeenteProfile
+from .model import Catalogue, Gemeente, GemeenteProfile, LocalProduct, Product
 
 # Every field of Gemeente is identity: what the reference list says of it.
 IDENTITY_FIELDS: tuple[str, ...] = tuple(Gemeente.model_fields)
@@ -232,10 +232,46 @@ def masked_profile(profile: GemeenteProfile) -> GemeenteProfile | None:
         OpaqueValue(marker(first + i)) if _maskable(value) else value))
 
 
-def local_form(profile: GemeenteProfile) -> GemeenteProfile:
-    """The profile with the same sign for every spot a placeholder masks: equal
-    for gemeenten whose pages can be filled in from one placeholder's."""
-    return _with_spots(profile, lambda i, value: "*" if _maskable(value) else value)
+def product_heads(profile: GemeenteProfile, products: Mapping[str, Product]
+                  ) -> GemeenteProfile:
+    """The profile with each product override cut to its *head*: whether the
+    product is offered, its own title and summary, which pages list. An
+    override with nothing else than the product's own default is left out.
+
+    The rest of an override (fees, delivery time, application link, local
+    text...) only the product's own page and its entry in the exports show:
+    gemeenten whose heads are alike share a placeholder, and each such page
+    of one whose override differs from the placeholder's (`own_facts`) is
+    made for that gemeente alone.
+    """
+    heads = {}
+    for slug, local in profile.products.items():
+        national = products.get(slug)
+        if (national is not None and local.offered == national.default_offered
+                and local.title is None and local.summary is None):
+            continue
+        heads[slug] = LocalProduct.model_construct(  # values validated already
+            product=local.product, offered=local.offered, title=local.title,
+            summary=local.summary)
+    return profile.model_copy(update={"products": heads})
+
+
+def own_facts(profile: GemeenteProfile | None, placeholder: GemeenteProfile | None,
+              slug: str) -> bool:
+    """Does this gemeente's override of a product differ from the placeholder's
+    (made with `product_heads`)? Then its page and export entry are its own."""
+    own = profile.products.get(slug) if profile is not None else None
+    shared = placeholder.products.get(slug) if placeholder is not None else None
+    return own != shared
+
+
+def local_form(profile: GemeenteProfile, products: Mapping[str, Product]
+               ) -> GemeenteProfile:
+    """The profile with the same sign for every spot a placeholder masks, and
+    only its products' heads (`product_heads`): equal for gemeenten whose pages
+    can be filled in from one placeholder's."""
+    return _with_spots(product_heads(profile, products),
+                       lambda i, value: "*" if _maskable(value) else value)
 
 
 def stamp_values(gemeente: Gemeente, profile: GemeenteProfile | None
@@ -264,12 +300,14 @@ def masked_catalogue(catalogue: Catalogue, cbs_code: str) -> Catalogue:
     The placeholder's code is MASK_CBS. A gemeente without a profile gets a
     placeholder without one, so every "has it a profile?" answer is the same.
     Its contact details and desks are masked too (masked_profile), unless
-    they hold more values than there are markers.
+    they hold more values than there are markers; of its product overrides it
+    has only the heads (product_heads).
     """
     gemeenten = {**catalogue.gemeenten, MASK_CBS: masked_gemeente()}
     profiles = dict(catalogue.profiles)
     profile = catalogue.profiles.get(cbs_code)
     if profile is not None:
+        profile = product_heads(profile, catalogue.products)
         profile = masked_profile(profile) or profile
         profiles[MASK_CBS] = profile.model_copy(update={"cbs_code": MASK_CBS})
     return catalogue.model_copy(update={"gemeenten": gemeenten, "profiles": profiles})

@@ -76,9 +76,9 @@ from .search import (
 from .shapes import (
     ExportShape,
     SiteShape,
-    local_data_key,
     plan_export_shapes,
     plan_shapes,
+    search_group,
 )
 from .site import PageSpec, SiteInfo, site_pages
 from .template_cache import template_cache
@@ -618,7 +618,7 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
     shape = site.shape or SiteShape(site.catalogue, site.cbs_code, site.theme_name,
                                     site.logo, _JOB["index"], _render)
     theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
-    key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash)
+    key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash, site)
     previous = state.extra.get("search")
     old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
     try:
@@ -806,7 +806,7 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
                            else {}),
             export_shape_cache={},  # likewise
             # A shape's sites share their local search bundle.
-            search_groups=({cbs: shapes.get(cbs) or local_data_key(catalogue, cbs)
+            search_groups=({cbs: search_group(catalogue, cbs, shapes.get(cbs))
                             for cbs in codes} if options.search else {}),
             local_bundles={},  # per process, like shape_cache
             themes={},  # loaded before the workers fork (_preload_themes)

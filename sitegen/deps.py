@@ -117,7 +117,13 @@ class DependencyIndex:
         if kind == "local_head":  # what a link or card shows of a local product
             profile = cat.profiles.get(args[0])
             local = profile.products.get(args[1]) if profile else None
-            return [local.offered, local.title, local.summary] if local else None
+            if local is None:
+                return None
+            head = [local.offered, local.title, local.summary]
+            national = cat.products.get(args[1])
+            # An override of facts alone (fees, links...) changes no link or card.
+            default = [national.default_offered if national else True, None, None]
+            return None if head == default else head
         if kind == "event":
             return cat.life_events[args[0]].model_dump(mode="json")
         if kind == "events":  # the list of life events (navigation, home)

@@ -48,11 +48,13 @@ from samenloket.stamp import (
     identity_values,
     local_form,
     masked_catalogue,
+    own_facts,
+    product_heads,
     stamp_values,
 )
 
 from .budget import RawRefs, page_refs
-from .deps import DependencyIndex, export_piece_tokens
+from .deps import DependencyIndex, Token, export_piece_tokens
 from .search import Record, local_key, local_page_paths, local_products, local_records
 from .site import PageSpec, SiteInfo, site_pages
 
@@ -77,7 +79,8 @@ def local_form_key(catalogue: Catalogue, cbs: str) -> str:
     """As local_data_key, but with the same sign for every contact detail or
     desk value a placeholder masks (samenloket.stamp.local_form): equal for
     gemeenten whose data of their own have the same form."""
-    return _profile_key(catalogue, cbs, local_form)
+    return _profile_key(catalogue, cbs,
+                        lambda profile: local_form(profile, catalogue.products))
 
 
 def _profile_key(catalogue: Catalogue, cbs: str,
@@ -86,6 +89,21 @@ def _profile_key(catalogue: Catalogue, cbs: str,
     local = (None if profile is None
              else view(profile).model_dump(mode="json", exclude={"cbs_code"}))
     return _hash([local, profile_for(catalogue, cbs).theme])
+
+
+def search_group(catalogue: Catalogue, cbs: str, shape: str | None) -> str:
+    """Which sites share a local search bundle (its pages rendered for a
+    placeholder, see SiteShape.search_inputs): those of one shape whose own
+    product texts (local text, sections) are alike; else those with the same
+    local data."""
+    if shape is None:
+        return local_data_key(catalogue, cbs)
+    profile = catalogue.profiles.get(cbs)
+    texts = [] if profile is None else [
+        [slug, local.local_text, local.sections]
+        for slug, local in sorted(profile.products.items())
+        if local.local_text or local.sections]
+    return _hash([shape, texts])
 
 
 def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
@@ -102,6 +120,13 @@ def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
             groups.setdefault(key, []).append(cbs)
     return {cbs: key for key, members in groups.items() if len(members) > 1
             for cbs in members}
+
+
+def _shared_tokens(tokens: list[Token]) -> list[Token]:
+    """A placeholder page's tokens that are alike for every site of its shape:
+    all but its own data (the identity, contact details and desks) and its
+    product facts, which plan() and export_keys() add per site."""
+    return [t for t in tokens if t[0] != "site" and t[0] != "local"]
 
 
 def _combined(fingerprint: str, own: str) -> str:
@@ -128,6 +153,9 @@ class SiteShape:
         self._specs: dict[str, PageSpec] | None = None
         self._pages: dict[str, Stamp | None] = {}
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
+        self._facts_read: dict[str, list[str]] = {}  # per path, see plan()
+        self._local_pages: list[tuple[str, str]] | None = None  # see search_inputs
+        self._profile = self.catalogue.profiles.get(MASK_CBS)
         self._export_keys: dict[str, str] | None = None  # per product slug
         self.stamped = 0  # pages filled in from a stamp (for the summary)
         # What each stamped page loads, where that is the same for every site
@@ -148,38 +176,55 @@ class SiteShape:
         """(path, fingerprint) of every page of `site`, from the shape's pages.
 
         A page's fingerprint is its placeholder fingerprint (every input but
-        the identity) combined with the site's own token (gemeente and
-        profile) and theme: no token list is walked per site. None when the
-        site's pages are not the shape's (never, by construction; checked on
-        the first site): then the site is planned the usual way.
+        the identity and the product facts) combined with the site's own
+        token (gemeente and profile), theme and facts of the products the
+        page shows in full (a product page: one; the exports: all): no token
+        list is walked per site. None when the site's pages are not the
+        shape's (never, by construction; checked on the first site): then the
+        site is planned the usual way.
         """
         if self._fingerprints is None:
             if list(own()) != list(self._placeholder_specs()):
                 self._fingerprints = {}
             else:
                 self._fingerprints = {
-                    path: self._index.fingerprint(
-                        [t for t in spec.tokens if t[0] != "site"])
+                    path: self._index.fingerprint(_shared_tokens(spec.tokens))
                     for path, spec in self._placeholder_specs().items()}
+                self._facts_read = {
+                    path: slugs for path, spec in self._placeholder_specs().items()
+                    if (slugs := [t[2] for t in spec.tokens if t[0] == "local"])}
         if not self._fingerprints:
             return None
-        own_hash = f"{index.token_hash(('site', site.cbs_code))}|{theme_hash}"
-        return [(path, _combined(fingerprint, own_hash))
+        cbs = site.cbs_code
+        own_hash = f"{index.token_hash(('site', cbs))}|{theme_hash}"
+        facts = self._facts_read
+        return [(path, _combined(fingerprint, own_hash) if path not in facts
+                 else _combined(fingerprint, own_hash + "".join(
+                     index.token_hash(("local", cbs, slug)) for slug in facts[path])))
                 for path, fingerprint in self._fingerprints.items()]
 
     def export_keys(self, site: SiteInfo, index: DependencyIndex) -> dict[str, str]:
         """Per offered product, the key of the site's export piece: as plan()
         makes fingerprints, the placeholder's key combined with the site's own
-        token."""
+        token and its facts of that product."""
         if self._export_keys is None:
             self._export_keys = {
-                slug: self._index.fingerprint(
-                    [t for t in export_piece_tokens(self._index, MASK_CBS, slug)
-                     if t[0] != "site"])
+                slug: self._index.fingerprint(_shared_tokens(
+                    export_piece_tokens(self._index, MASK_CBS, slug)))
                 for slug in self._index.offered(MASK_CBS)}
-        own_hash = index.token_hash(("site", site.cbs_code))
-        return {slug: _combined(key, own_hash)
+        cbs = site.cbs_code
+        own_hash = index.token_hash(("site", cbs))
+        return {slug: _combined(key, own_hash + index.token_hash(("local", cbs, slug)))
                 for slug, key in self._export_keys.items()}
+
+    def own_page(self, path: str, site: SiteInfo) -> bool:
+        """Does the page show facts of a product that the site has of its own
+        (samenloket.stamp.own_facts)? Then it is rendered for the site alone."""
+        slugs = self._facts_read.get(path)
+        if not slugs:
+            return False
+        profile = site.catalogue.profiles.get(site.cbs_code)
+        return any(own_facts(profile, self._profile, slug) for slug in slugs)
 
     def page(self, path: str, env: jinja2.Environment, site: SiteInfo,
              values: tuple[bytes, ...], own: Callable[[], dict[str, PageSpec]]
@@ -188,6 +233,8 @@ class SiteShape:
         if path in EXPORT_PATHS:  # site.exports fills them (see exports())
             spec = PageSpec(path, [], produce=lambda: site.exports[path].data)
             return self._render(spec, env, site)
+        if self.own_page(path, site):
+            return self._render(own()[path], env, site)
         stamp = self._pages.get(path, _UNCHECKED)
         if stamp is _UNCHECKED:
             real = self._render(own()[path], env, site)
@@ -216,35 +263,40 @@ class SiteShape:
             self.refs[path] = refs
         return stamp
 
-    def search_inputs(self, env: jinja2.Environment, theme_hash: str
-                      ) -> tuple[str, Callable[[], list[Record]]]:
+    def search_inputs(self, env: jinja2.Environment, theme_hash: str,
+                      site: SiteInfo) -> tuple[str, Callable[[], list[Record]]]:
         """Key and records of the local search bundle of every site of this
-        shape (see sitegen.search): its local pages rendered for the
-        placeholder gemeente, made only when the bundle is not stored yet."""
+        shape whose own product texts are `site`'s (see sitegen.search): its
+        local pages rendered for the placeholder gemeente, and those texts;
+        made only when the bundle is not stored yet."""
         self._index.register(("theme", MASK_CBS), theme_hash)
         specs = [(path, spec) for path in local_page_paths(self.catalogue, MASK_CBS)
                  if (spec := self._spec(path)) is not None]
-        own = local_products(self.catalogue, MASK_CBS)
+        own = local_products(site.catalogue, site.cbs_code)
         key = local_key([(path, self._index.fingerprint([*spec.tokens,
                                                           ("theme", MASK_CBS)]))
                          for path, spec in specs], own)
 
         def records() -> list[Record]:
-            pages = [(path, self._render(spec, env, self.site).decode("utf-8"))
-                     for path, spec in specs]
-            return local_records(pages, own)
+            if self._local_pages is None:  # alike for every site of the shape
+                self._local_pages = [
+                    (path, self._render(spec, env, self.site).decode("utf-8"))
+                    for path, spec in specs]
+            return local_records(self._local_pages, own)
 
         return key, records
 
 
 def export_data_key(catalogue: Catalogue, cbs: str) -> str:
-    """What a gemeente's SC feed and open data show besides national texts and
-    its identity: its product facts, whether its data are examples, and its
+    """What a gemeente's SC feed and open data show besides national texts,
+    its identity and its product facts (each product's entry is filled in or
+    made for the gemeente alone, see ExportShape): its products' heads
+    (samenloket.stamp.product_heads), whether its data are examples, and its
     own site address (see `export_profile`)."""
     profile = catalogue.profiles.get(cbs)
     return _hash(None if profile is None
-                 else export_profile(profile).model_dump(mode="json",
-                                                        exclude={"cbs_code"}))
+                 else product_heads(export_profile(profile), catalogue.products)
+                 .model_dump(mode="json", exclude={"cbs_code"}))
 
 
 def export_profile(profile: GemeenteProfile) -> GemeenteProfile:
@@ -269,19 +321,31 @@ def plan_export_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, 
             for cbs in members}
 
 
+Given = Mapping[str, Mapping[str, bytes]]  # path -> slug -> a product's entry
+
+
 class ExportShape:
     """The SC feed and open data of a placeholder gemeente, as stamps that each
     site with the same export data fills in with its identity (exports.stamped).
 
     `catalogue`: masked for the placeholder (samenloket.stamp.masked_catalogue).
-    The first site checks the stamps against its own, fully validated exports;
-    when they differ, every site of the shape gets its exports made in full.
+    The first site checks the stamps against its own, fully validated exports:
+    the frame and every product entry but those it has facts of its own for
+    (samenloket.stamp.own_facts). When they differ, every site of the shape
+    gets its exports made in full. A site with facts of its own gets the
+    other entries filled in and its own made (and validated) for it alone;
+    the entries the first site did not check are made in full until a site
+    without facts of its own for them has checked them.
     """
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
+        self._profile = catalogue.profiles.get(MASK_CBS)
         self._exports: dict[str, ExportStamp] | None = _UNCHECKED
-        self.stamped = 0  # export files filled in (for the summary)
+        # Products whose entries the first site had facts of its own for: not
+        # checked, so made in full until a site without such facts checks them.
+        self._unchecked: frozenset[str] = frozenset()
+        self.stamped = 0  # export files filled in whole (for the summary)
         # The OWMS URIs of the real catalogue's gemeenten (see exports()).
         self._owms: tuple[Catalogue, Mapping[str, object]] | None = None
 
@@ -296,26 +360,52 @@ class ExportShape:
                 "profiles": {**masked.profiles, MASK_CBS: export_profile(profile)}})
         return cls(masked)
 
+    def _own(self, site: SiteInfo) -> frozenset[str]:
+        """Products whose entries the site has facts of its own for."""
+        profile = site.catalogue.profiles.get(site.cbs_code)
+        if profile is None or not profile.products:
+            return frozenset()
+        return frozenset(slug for slug in profile.products
+                         if own_facts(profile, self._profile, slug))
+
     def exports(self, site: SiteInfo, keys: Mapping[str, str],
-                rendered: Callable[[], dict[str, SiteExport]],
+                rendered: Callable[[Given | None], dict[str, SiteExport]],
                 ) -> dict[str, SiteExport]:
         """The site's SC feed and open data, filled in once checked (see above)."""
         values = site.identity
-        if self._exports is _UNCHECKED or values is None:
-            real = rendered()
-            if self._exports is _UNCHECKED and values is not None:
-                self._exports = self._checked_exports(real, keys, values)
+        if values is None:
+            return rendered(None)
+        own = self._own(site)
+        if self._exports is _UNCHECKED:
+            real = rendered(None)
+            self._exports = self._checked_exports(real, keys, values, own)
             return real
         if self._owms is None or self._owms[0] is not site.catalogue:
             self._owms = (site.catalogue, owms_gemeenten(site.catalogue))
         if self._exports is None or not identity_ok(site.catalogue, site.cbs_code,
                                                     self._owms[1]):
-            return rendered()
-        self.stamped += len(self._exports)
-        return {path: stamp.fill(values, keys) for path, stamp in self._exports.items()}
+            return rendered(None)
+        filled = {path: stamp.fill(values, keys)
+                  for path, stamp in self._exports.items()}
+        fresh = own | self._unchecked
+        if not fresh:
+            self.stamped += len(filled)
+            return filled
+        real = rendered({path: {piece.slug: export.data[piece.start:piece.end]
+                                for piece in export.pieces if piece.slug not in fresh}
+                         for path, export in filled.items()})
+        checking = self._unchecked - own
+        if checking:  # entries the first site had facts of its own for
+            if all(_entry(filled[path], slug) == _entry(real[path], slug)
+                   for path in filled for slug in checking):
+                self._unchecked -= checking
+            else:  # the placeholder's entry is not this site's: stop filling in
+                self._exports = None
+        return real
 
     def _checked_exports(self, real: dict[str, SiteExport], keys: Mapping[str, str],
-                         values: tuple[bytes, ...]) -> dict[str, ExportStamp] | None:
+                         values: tuple[bytes, ...], own: frozenset[str]
+                         ) -> dict[str, ExportStamp] | None:
         try:
             stamps = export_stamps(self.catalogue)
         except Exception:  # the real export worked: keep making them in full
@@ -327,6 +417,36 @@ class ExportShape:
                 filled = stamp.fill(values, keys)
             except KeyError:  # a marker that is no identity field: made in full
                 return None
-            if (filled.data, filled.pieces) != (real[path].data, real[path].pieces):
+            if not _alike_but(filled, real[path], own):
                 return None
+        self._unchecked = own
         return stamps
+
+
+def _entry(export: SiteExport, slug: str) -> bytes | None:
+    """The bytes of one product's entry in an export file (None: not in it)."""
+    for piece in export.pieces:
+        if piece.slug == slug:
+            return export.data[piece.start:piece.end]
+    return None
+
+
+def _alike_but(filled: SiteExport, real: SiteExport, own: frozenset[str]) -> bool:
+    """Are the two files the same but for the entries of the products in `own`
+    (and where the entries sit)? Their pieces, in the same order, with the
+    same keys, and the frame around them."""
+    if not own:
+        return (filled.data, filled.pieces) == (real.data, real.pieces)
+    pieces = list(zip(filled.pieces, real.pieces, strict=False))
+    if (len(filled.pieces) != len(real.pieces) or not pieces
+            or any((f.slug, f.key) != (r.slug, r.key) for f, r in pieces)):
+        return False
+    first, last = pieces[0], pieces[-1]
+    return (filled.data[:first[0].start] == real.data[:first[1].start]
+            and filled.data[last[0].end:] == real.data[last[1].end:]
+            and all(f.slug in own
+                    or filled.data[f.start:f.end] == real.data[r.start:r.end]
+                    for f, r in pieces)
+            and all(filled.data[f.end:following[0].start]
+                    == real.data[r.end:following[1].start]
+                    for (f, r), following in zip(pieces, pieces[1:], strict=False)))

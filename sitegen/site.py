@@ -185,9 +185,11 @@ class SiteInfo:
         """
         keys = self.export_keys() if self.export_keys else {}
 
-        def rendered() -> dict[str, SiteExport]:
+        def rendered(given: Mapping[str, Mapping[str, bytes]] | None = None
+                     ) -> dict[str, SiteExport]:
             previous = self.export_previous() if self.export_previous else None
-            return site_exports(self.catalogue, self.cbs_code, keys, previous)
+            return site_exports(self.catalogue, self.cbs_code, keys, previous,
+                                given=given)
 
         if self.export_shape is not None:
             return self.export_shape.exports(self, keys, rendered)

@@ -543,7 +543,7 @@ def test_a_placeholder_masks_contact_values_but_keeps_their_form(
     zeist, aalsmeer, den_haag = (by_slug[s][1]
                                  for s in ("zeist", "aalsmeer", "den-haag"))
     def form(profile: GemeenteProfile) -> dict[str, object]:
-        return local_form(profile).model_dump(exclude={"cbs_code"})
+        return local_form(profile, catalogue.products).model_dump(exclude={"cbs_code"})
 
     assert form(zeist) == form(aalsmeer) != form(den_haag)  # "Let op!"
     masked = masked_profile(zeist)
