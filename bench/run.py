@@ -343,6 +343,19 @@ def main() -> int:
                                         html_pages, page_bytes, jobs))
     own_ratios = [c["wall"] / f
                   for c, (f, _) in zip(own_colds, own_floors, strict=True)]
+    facts_content = WORK / "content-own-facts"
+    content_with_own_data(content, facts_content, product_facts=True)
+    facts_colds: list[dict] = []
+    facts_floors: list[Floor] = []
+    for number in range(1, OWN_DATA_ROUNDS + 1):
+        print(f"koude build, elke gemeente met eigen gegevens en productfeiten "
+              f"({number}/{OWN_DATA_ROUNDS})…", flush=True)
+        facts_colds.append(measure_build(facts_content, WORK / f"facts-{number}", jobs))
+        facts_floors.append(measure_floor(WORK / f"facts-floor-{number}",
+                                          colds[0]["sites"], html_pages, page_bytes,
+                                          jobs))
+    facts_ratios = [c["wall"] / f
+                    for c, (f, _) in zip(facts_colds, facts_floors, strict=True)]
     cold = colds[-1]
     files = sum(len(f) for _, f, _ in shapes)
     links = sum(len(shared) for _, _, shared in shapes)
@@ -429,6 +442,18 @@ def main() -> int:
         "local search bundles: sites whose data have the same form share a shape "
         "(their values filled in) and its local search bundle; this is "
         "what the build will cost once gemeenten fill in their data |",
+        f"| the same, and each made-up gemeente also with facts of its own for 6 "
+        f"to 15 products (made_up_product_facts: a delivery time, every second "
+        f"one leges, every third an application link, every fourth a local text; "
+        f"{OWN_DATA_ROUNDS} rounds): cold build / floor | "
+        f"{_spread([c['wall'] for c in facts_colds])} / "
+        f"{_spread([f for f, _ in facts_floors], 2)}: {_median(facts_ratios):.1f}×; "
+        f"{_median([c['stamped'] for c in facts_colds]):.0f} of "
+        f"{facts_colds[-1]['rendered']} pages filled in (a product page or export "
+        "entry with facts of the gemeente's own is made for it alone), "
+        f"{(facts_colds[-1]['search'] or {}).get('local_built', 0)} local search "
+        "bundles (a site with local texts of its own has one of its "
+        "own) |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
@@ -452,7 +477,9 @@ def main() -> int:
                 *(WORK / f"floor-{n}" for n in range(1, ROUNDS + 1)),
                 *(WORK / f"replay-{n}" for n in range(1, ROUNDS + 1)),
                 *(WORK / f"own-{n}" for n in range(1, OWN_DATA_ROUNDS + 1)),
-                *(WORK / f"own-floor-{n}" for n in range(1, OWN_DATA_ROUNDS + 1))):
+                *(WORK / f"own-floor-{n}" for n in range(1, OWN_DATA_ROUNDS + 1)),
+                *(WORK / f"facts-{n}" for n in range(1, OWN_DATA_ROUNDS + 1)),
+                *(WORK / f"facts-floor-{n}" for n in range(1, OWN_DATA_ROUNDS + 1))):
         shutil.rmtree(old, ignore_errors=True)  # the last build stays, to look at
     return 0
 

@@ -65,3 +65,23 @@ def test_sites_with_data_of_other_forms_are_rendered_in_full(tmp_path: Path) -> 
     assert summaries["own"].pages_rendered == summaries["own"].pages - sum(
         1 for path in (tmp_path / "own").rglob("*")
         if path.is_file() and "static" in path.relative_to(tmp_path / "own").parts)
+
+
+def test_made_up_product_facts_keep_the_24_forms(tmp_path: Path) -> None:
+    """With facts of their own for 6 to 15 products each (leges, delivery
+    times, links, local texts), the made-up gemeenten still share the 24
+    shapes: facts do not change a page other than the product's own."""
+    real = load_catalogue(REPO / "content", themes_dir=THEMES)
+    content_with_own_data(REPO / "content", tmp_path / "content", product_facts=True)
+    own = load_catalogue(tmp_path / "content", themes_dir=THEMES)
+    made_up = set(own.gemeenten) - set(real.profiles)
+    for code in made_up:
+        products = own.profiles[code].products
+        assert 6 <= len(products) <= 15
+        assert all(local.delivery_time and local.offered for local in products.values())
+    assert sum(bool(local.local_text) for code in made_up
+               for local in own.profiles[code].products.values()) > len(made_up)
+    for code, profile in real.profiles.items():
+        assert own.profiles[code] == profile
+    plan = plan_shapes(own, list(own.gemeenten))
+    assert set(plan) == made_up and len(set(plan.values())) == 24
