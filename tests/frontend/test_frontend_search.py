@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from frontend_support import build, serve
 from playwright.sync_api import expect
-from support import FIXTURE_CONTENT
+from support import FIXTURE_CONTENT, THEMES
 
 from sitegen.budget import FIRST_SEARCH_LIMIT, wire_size
 from sitegen.search import SEARCH_DIR
@@ -158,11 +158,9 @@ def test_gemeenten_without_own_data_share_one_local_index(chromium, shared) -> N
         assert "slkt" not in shown.lower(), shown
 
 
-@pytest.fixture(scope="module")
-def same_form(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+def _same_form_content(content: Path) -> None:
     """The small fixture with Utrecht and Schiermonnikoog given contact details
-    and a desk of the same form: one shape, one local index."""
-    content = tmp_path_factory.mktemp("same-form") / "content"
+    and a desk of the same form."""
     shutil.copytree(FIXTURE_CONTENT, content)
     for slug, code, desk, street, phone in (
             ("utrecht", "GM0344", "Stadsloket", "Domplein", "030 286 00 00"),
@@ -175,6 +173,34 @@ def same_form(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
             f"locations:\n  - {{name: {desk}, address: {street} 1, postcode: 1234 AB,"
             f" city: {slug.title()}, opening_hours: [{{day: maandag, open: '09:00',"
             " close: '12:00'}]}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def same_form(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """Utrecht and Schiermonnikoog with details of the same form (see
+    _same_form_content): one shape, one local index."""
+    content = tmp_path_factory.mktemp("same-form") / "content"
+    _same_form_content(content)
+    out = content.parent / "public"
+    build(content, out)
+    with serve(out) as url:
+        yield out, url
+
+
+@pytest.fixture(scope="module")
+def own_texts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """As same_form, and Utrecht has a local text of its own for the passport,
+    Schiermonnikoog only a delivery time: one shape, two local indexes."""
+    content = tmp_path_factory.mktemp("own-texts") / "content"
+    _same_form_content(content)
+    for slug, text in (
+            ("utrecht", "---\nexample: true\n---\n\n## Lokale informatie\n\n"
+                        "Haal uw paspoort op bij de fietsenstalling.\n"),
+            ("schiermonnikoog", "---\nexample: true\ndelivery_time: Binnen 2 "
+                                "weken.\n---\n")):
+        folder = content / "gemeenten" / slug / "producten"
+        folder.mkdir()
+        (folder / "paspoort-aanvragen.md").write_text(text, encoding="utf-8")
     out = content.parent / "public"
     build(content, out)
     with serve(out) as url:
@@ -203,6 +229,34 @@ def test_details_of_the_same_form_share_one_local_index(chromium, same_form) -> 
     assert "Contact" in phone["titles"], phone
     typing = search(chromium, url, "utrecht", "stadsl")  # the start of a word
     assert "Contact" in typing["titles"], typing
+
+
+def test_a_local_text_of_its_own_is_found_on_that_site_only(chromium,
+                                                             own_texts) -> None:
+    """Sites of one shape whose own product texts differ have local indexes
+    of their own: Utrecht finds its passport text, Schiermonnikoog does not,
+    and both still find their own desk."""
+    from samenloket.loader import load_catalogue
+    from sitegen.shapes import plan_shapes
+
+    out, url = own_texts
+    catalogue = load_catalogue(out.parent / "content", themes_dir=THEMES)
+    plan = plan_shapes(catalogue, ["GM0344", "GM0088"])
+    assert plan["GM0344"] == plan["GM0088"]  # the pages: one shape
+    entries = [out / slug / SEARCH_DIR / "lokaal" / "pagefind-entry.json"
+               for slug in ("utrecht", "schiermonnikoog")]
+    assert not os.path.samestat(entries[0].stat(), entries[1].stat())
+    found = search(chromium, url, "utrecht", "fietsenstalling")
+    assert not found["problems"], found["problems"]
+    assert found["titles"][:1] == ["Paspoort aanvragen"], found
+    assert "fietsenstalling" in found["excerpts"][0].lower(), found
+    assert "Paspoort aanvragen" not in search(chromium, url, "schiermonnikoog",
+                                              "fietsenstalling")["titles"]
+    for slug, desk in (("utrecht", "stadsloket"), ("schiermonnikoog", "eilandbalie")):
+        assert "Contact" in search(chromium, url, slug, desk)["titles"]
+    page = (out / "schiermonnikoog" / "producten" / "paspoort-aanvragen"
+            / "index.html").read_text(encoding="utf-8")
+    assert "Binnen 2 weken." in page and "fietsenstalling" not in page
 
 
 def test_a_typed_name_is_found_beside_the_placeholder(chromium, base_url: str) -> None:
