@@ -30,6 +30,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from functools import cached_property
 from typing import Any
 
 import jinja2
@@ -41,7 +43,7 @@ from exports.sc_feed import SC_FEED_PATH
 from exports.sc_pieces import owms_gemeenten
 from exports.stamped import ExportStamp, export_stamps, identity_ok
 from samenloket.model import Catalogue, GemeenteProfile
-from samenloket.resolve import profile_for
+from samenloket.resolve import ResolvedProduct, profile_for
 from samenloket.stamp import (
     MASK_CBS,
     Stamp,
@@ -122,6 +124,48 @@ def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
             for cbs in members}
 
 
+# The products whose facts the placeholder page being checked may show (its
+# "local" tokens); None outside a check.
+_FACTS_SHOWN: ContextVar[frozenset[str] | None] = ContextVar("facts_shown",
+                                                              default=None)
+# What a gemeente may set of a product besides its head (product_heads).
+FACT_FIELDS = frozenset({"local", "sections", "local_text", "fees", "fees_are_local",
+                         "delivery_time", "application_url", "login", "example",
+                         "online_aanvragen", "overridden"})
+
+
+class _FactGuardedProduct(ResolvedProduct):
+    """A placeholder's product whose facts only a page that declares them (a
+    "local" token: the product's own page) may read.
+
+    The sites of a shape differ in their product facts, so a page that shows
+    one elsewhere (a theme's homepage with leges, say) cannot be filled in:
+    reading it raises while the page is checked, and the page is rendered in
+    full for every gemeente, as samenloket.stamp.Opaque does for names.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in FACT_FIELDS:
+            shown = _FACTS_SHOWN.get()
+            if shown is not None and \
+                    object.__getattribute__(self, "product").slug not in shown:
+                raise TypeError("productfeiten staan alleen op de eigen productpagina")
+        return object.__getattribute__(self, name)
+
+
+class _PlaceholderSite(SiteInfo):
+    """The placeholder gemeente's site, with fact-guarded products."""
+
+    @cached_property
+    def products(self) -> list[ResolvedProduct]:
+        guarded = []
+        for product in super().products:
+            copy = object.__new__(_FactGuardedProduct)
+            copy.__dict__.update(product.__dict__)
+            guarded.append(copy)
+        return guarded
+
+
 def _shared_tokens(tokens: list[Token]) -> list[Token]:
     """A placeholder page's tokens that are alike for every site of its shape:
     all but its own data (the identity, contact details and desks) and its
@@ -146,7 +190,7 @@ class SiteShape:
                  logo: str | None, index: DependencyIndex, render: Render):
         """`index`: the build's, for `catalogue` (its national tokens are reused)."""
         self.catalogue = masked_catalogue(catalogue, cbs)
-        self.site = SiteInfo(self.catalogue, MASK_CBS, theme_name, logo=logo)
+        self.site = _PlaceholderSite(self.catalogue, MASK_CBS, theme_name, logo=logo)
         self._index = DependencyIndex(self.catalogue, index.code_version,
                                       national=index)
         self._render = render
@@ -251,6 +295,7 @@ class SiteShape:
         spec = self._spec(path)
         if spec is None:
             return None
+        shown = _FACTS_SHOWN.set(frozenset(self._facts_read.get(path, ())))
         try:
             placeholder = self._render(spec, env, self.site)
             stamp = Stamp.parse(placeholder)
@@ -258,6 +303,8 @@ class SiteShape:
                 return None
         except Exception:  # the real rendering worked: render this page in full
             return None
+        finally:
+            _FACTS_SHOWN.reset(shown)
         refs = page_refs(real)
         if page_refs(placeholder) == refs:  # no marker in what the page loads
             self.refs[path] = refs

@@ -257,3 +257,32 @@ def test_an_entry_the_first_site_did_not_check_is_checked_before_use(
     assert any(PASPOORT in own for own in checked_with), checked_with
     build(catalogue, tmp_path / "full", shapes=False)
     assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
+
+
+def test_a_theme_that_shows_facts_on_another_page_gets_it_rendered_in_full(
+        real: Catalogue, tmp_path: Path) -> None:
+    """A theme whose homepage shows the top tasks' delivery times is right for
+    every gemeente of a shape whose facts differ: the placeholder's products
+    refuse to show facts outside their own page while it is checked, so that
+    page is rendered in full. 's-Hertogenbosch, staged first, has no facts of
+    its own: without the refusal, its homepage would be filled in for all."""
+    import shutil
+
+    themes = tmp_path / "themes"
+    shutil.copytree(THEMES, themes)
+    template = themes / "base" / "templates" / "home.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace(
+        "{% block content %}",
+        "{% block content %}{% for p in site.top_tasks %}<p>{{ p.title }}: "
+        "{{ p.delivery_time }}</p>{% endfor %}", 1), encoding="utf-8")
+    catalogue = with_facts(real)
+    order = ["s-hertogenbosch", "aalsmeer", "zeist", "den-haag", "aa-en-hunze"]
+    for name, shapes in (("shapes", True), ("full", False)):
+        sitegen.build._JOB.clear()
+        build_sites(catalogue, BuildOptions(
+            themes_dir=themes, output_dir=tmp_path / name, jobs=1, search=False,
+            gemeenten=order, shapes=shapes))
+    assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
+    home = (tmp_path / "shapes" / "aalsmeer" / "index.html").read_text(encoding="utf-8")
+    assert "Binnen 5 werkdagen." in home
