@@ -333,29 +333,14 @@ def main() -> int:
     ram = measure_on_ram_disk(content, colds[0]["sites"], html_pages, page_bytes, jobs)
     own_content = WORK / "content-own-data"
     own_added = content_with_own_data(content, own_content)
-    own_colds: list[dict] = []
-    own_floors: list[Floor] = []
-    for number in range(1, OWN_DATA_ROUNDS + 1):
-        print(f"koude build, elke gemeente met eigen gegevens ({number}/"
-              f"{OWN_DATA_ROUNDS})…", flush=True)
-        own_colds.append(measure_build(own_content, WORK / f"own-{number}", jobs))
-        own_floors.append(measure_floor(WORK / f"own-floor-{number}", colds[0]["sites"],
-                                        html_pages, page_bytes, jobs))
-    own_ratios = [c["wall"] / f
-                  for c, (f, _) in zip(own_colds, own_floors, strict=True)]
+    own_colds, own_floors, own_ratios = measure_rounds(
+        own_content, "own", "elke gemeente met eigen gegevens", colds[0]["sites"],
+        html_pages, page_bytes, jobs)
     facts_content = WORK / "content-own-facts"
     content_with_own_data(content, facts_content, product_facts=True)
-    facts_colds: list[dict] = []
-    facts_floors: list[Floor] = []
-    for number in range(1, OWN_DATA_ROUNDS + 1):
-        print(f"koude build, elke gemeente met eigen gegevens en productfeiten "
-              f"({number}/{OWN_DATA_ROUNDS})…", flush=True)
-        facts_colds.append(measure_build(facts_content, WORK / f"facts-{number}", jobs))
-        facts_floors.append(measure_floor(WORK / f"facts-floor-{number}",
-                                          colds[0]["sites"], html_pages, page_bytes,
-                                          jobs))
-    facts_ratios = [c["wall"] / f
-                    for c, (f, _) in zip(facts_colds, facts_floors, strict=True)]
+    facts_colds, facts_floors, facts_ratios = measure_rounds(
+        facts_content, "facts", "elke gemeente met eigen gegevens en productfeiten",
+        colds[0]["sites"], html_pages, page_bytes, jobs)
     cold = colds[-1]
     files = sum(len(f) for _, f, _ in shapes)
     links = sum(len(shared) for _, _, shared in shapes)
@@ -482,6 +467,22 @@ def main() -> int:
                 *(WORK / f"facts-floor-{n}" for n in range(1, OWN_DATA_ROUNDS + 1))):
         shutil.rmtree(old, ignore_errors=True)  # the last build stays, to look at
     return 0
+
+
+def measure_rounds(content: Path, name: str, label: str, sites: int,
+                   html_pages: int, page_bytes: int, jobs: int
+                   ) -> tuple[list[dict], list[Floor], list[float]]:
+    """Cold builds of a made-up catalogue and the floor, in turns
+    (OWN_DATA_ROUNDS each): the builds, the floors and the ratios per round."""
+    colds: list[dict] = []
+    floors: list[Floor] = []
+    for number in range(1, OWN_DATA_ROUNDS + 1):
+        print(f"koude build, {label} ({number}/{OWN_DATA_ROUNDS})…", flush=True)
+        colds.append(measure_build(content, WORK / f"{name}-{number}", jobs))
+        floors.append(measure_floor(WORK / f"{name}-floor-{number}", sites,
+                                    html_pages, page_bytes, jobs))
+    ratios = [c["wall"] / f for c, (f, _) in zip(colds, floors, strict=True)]
+    return colds, floors, ratios
 
 
 RAM_DISK = Path("/dev/shm")
