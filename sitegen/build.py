@@ -78,7 +78,7 @@ from .shapes import (
     SiteShape,
     plan_export_shapes,
     plan_shapes,
-    search_group,
+    search_groups,
 )
 from .site import PageSpec, SiteInfo, site_pages
 from .template_cache import template_cache
@@ -610,7 +610,7 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
     """The local bundle of the site's group (the sites of its shape, whose
     contact details are placeholder words in it; else the sites with the same
     local data), made in this worker on first use (see sitegen.search)."""
-    group = _JOB["search_groups"][site.cbs_code]
+    group, members = _JOB["search_groups"][site.cbs_code]
     cache: dict[str, LocalBundle] = _JOB["local_bundles"]
     bundle = cache.get(group)
     if bundle is not None:
@@ -618,7 +618,7 @@ def _local_bundle(result: SiteResult, site: SiteInfo, state: SiteState,
     shape = site.shape or SiteShape(site.catalogue, site.cbs_code, site.theme_name,
                                     site.logo, _JOB["index"], _render)
     theme_hash = content_hash(repr((theme.name, theme.settings)).encode())
-    key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash, site)
+    key, records = shape.search_inputs(_JOB["renderer"].env(theme), theme_hash, members)
     previous = state.extra.get("search")
     old = previous[1] if isinstance(previous, list) and len(previous) == 2 else None
     try:
@@ -806,8 +806,8 @@ def _build_sites(catalogue: Catalogue, options: BuildOptions,
                            else {}),
             export_shape_cache={},  # likewise
             # A shape's sites share their local search bundle.
-            search_groups=({cbs: search_group(catalogue, cbs, shapes.get(cbs))
-                            for cbs in codes} if options.search else {}),
+            search_groups=(search_groups(catalogue, codes, shapes)
+                           if options.search else {}),
             local_bundles={},  # per process, like shape_cache
             themes={},  # loaded before the workers fork (_preload_themes)
         )

@@ -4,23 +4,30 @@ Indexing all 342 sites with the Pagefind CLI would take ~13 minutes after every
 national edit. Instead the national texts (products, life events) are indexed
 once, into one shared bundle; each site gets a copy made of hard links (no bytes
 copied) in `zoekindex/landelijk/`. A small local bundle (`zoekindex/lokaal/`:
-home, contact, privacy, accessibility, news, and products whose text the
+home, contact, privacy, accessibility, news, and products whose text a
 gemeente changed) is merged in the browser with Pagefind's `mergeIndex`.
 
 Local pages differ between gemeenten of one shape (sitegen.shapes: the same
-local data but for the values of their contact details and desks) only in
-those values and the gemeente's identity, so one local bundle serves all of
-them (for most gemeenten, which have no local data: one bundle for all). It
-is made from the pages rendered for the placeholder gemeente of
-samenloket.stamp, with a placeholder word wherever a page shows the name,
-the province or a contact detail; the search page carries the site's own
-values, and its script searches the placeholder word when the query names
-the gemeente or a word of a detail, and shows the own values in results.
+local data but for the values of their contact details and desks, and for
+their product facts) only in those values and the gemeente's identity, so one
+local bundle serves all of them (for most gemeenten, which have no local
+data: one bundle for all). It is made from the pages rendered for the
+placeholder gemeente of samenloket.stamp, with a placeholder word wherever a
+page shows the name, the province or a contact detail; the search page
+carries the site's own values, and its script searches the placeholder word
+when the query names the gemeente or a word of a detail, and shows the own
+values in results. The product texts a gemeente of the shape changed (a
+local text, sections) are in the shared bundle too, each with the `eigen`
+filter `<CBS code>/<slug>` and the code as the address's fragment (Pagefind
+keeps one record per address): a few bundles per shape instead of one per such
+gemeente (each costs ~10 ms however small), at most
+sitegen.shapes.OWN_TEXTS_PER_BUNDLE texts each so a first search stays small.
 
-National results for products a gemeente does not offer (not in the search
-page's A–Z list), or whose text it changed (its own record has the
-`eigen` filter), are filtered out in the browser with Pagefind's `product`
-filter. The search page itself needs no list of them.
+In the browser, a site hides with Pagefind's filters: national results for
+products it does not offer (not in the search page's A–Z list) or whose text
+it changed (an `eigen` value with its own code), and the own texts of the
+other gemeenten of its shape (`eigen` values with another code). The search
+page itself needs no list of them, only its CBS code.
 
 Bundles are kept in `public/.search/` (not deployed) under a key that hashes
 their inputs; a bundle is only rebuilt when its key is new. A bundle's files
@@ -161,7 +168,7 @@ def _document(body: str, *, title: str, kind: str,
 
 def _product_record(slug: str, title: str, summary: str, synonyms: Iterable[str],
                     sections: dict[str, str], local_text: str | None,
-                    national: bool) -> Record:
+                    owner: str | None) -> Record:
     parts = [f'<h1 data-pagefind-weight="10">{escape(title)}</h1>',
              f"<p>{escape(summary)}</p>"]
     words = ", ".join(synonyms)
@@ -174,22 +181,27 @@ def _product_record(slug: str, title: str, summary: str, synonyms: Iterable[str]
     if local_text:
         parts.append(f"<h2>In uw gemeente</h2>{render_markdown(local_text, '')}")
     # National records carry the `product` filter the browser hides by; a
-    # gemeente's own version carries `eigen`, which tells the browser to hide
-    # the national one.
-    return Record(f"producten/{slug}/",
+    # gemeente's own version carries `eigen` (its CBS code and the slug), which
+    # tells its site to hide the national one, and the other sites that share
+    # the local bundle to hide this one. Its address has the code as fragment:
+    # Pagefind keeps one record per address (the script links to the page).
+    url = f"producten/{slug}/" if owner is None else f"producten/{slug}/#{owner}"
+    return Record(url,
                   _document("".join(parts), title=title, kind="Product",
-                            product_filter=("product" if national else "eigen", slug)))
+                            product_filter=("product", slug) if owner is None
+                            else ("eigen", f"{owner}/{slug}")))
 
 
 def national_product_record(product: Product) -> Record:
     return _product_record(product.slug, product.title, product.summary,
-                           product.synonyms, product.sections, None, national=True)
+                           product.synonyms, product.sections, None, owner=None)
 
 
-def local_product_record(resolved: ResolvedProduct) -> Record:
+def local_product_record(cbs_code: str, resolved: ResolvedProduct) -> Record:
+    """A gemeente's own version of a product whose text it changed."""
     return _product_record(resolved.slug, resolved.title, resolved.summary,
                            resolved.product.synonyms, resolved.sections,
-                           resolved.local_text, national=False)
+                           resolved.local_text, owner=cbs_code)
 
 
 def life_event_record(event: LifeEvent, catalogue: Catalogue) -> Record:
@@ -252,21 +264,23 @@ def _page_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def local_records(pages: Iterable[tuple[str, str]],
-                  own: Iterable[ResolvedProduct]) -> list[Record]:
+OwnTexts = Iterable[tuple[str, ResolvedProduct]]  # (CBS code, its own version)
+
+
+def local_records(pages: Iterable[tuple[str, str]], own: OwnTexts) -> list[Record]:
     """The records of a local bundle: pages rendered for the placeholder
-    gemeente (path, HTML), with placeholder words, and its own product texts."""
+    gemeente (path, HTML), with placeholder words, and the own product texts
+    of the gemeenten that share it (each site shows only its own)."""
     records = [Record(_page_url(path), with_placeholder_words(html))
                for path, html in pages]
-    return records + [local_product_record(r) for r in own]
+    return records + [local_product_record(cbs, r) for cbs, r in own]
 
 
-def local_key(pages: Iterable[tuple[str, str]],
-              own: Iterable[ResolvedProduct]) -> str:
+def local_key(pages: Iterable[tuple[str, str]], own: OwnTexts) -> str:
     """Key of a local bundle: the fingerprints of its pages (path, fingerprint)
-    and the texts of its own products, so nothing is rendered unless it changed."""
-    products = [[r.slug, r.title, r.summary, list(r.product.synonyms),
-                 dict(r.sections), r.local_text] for r in own]
+    and the own product texts in it, so nothing is rendered unless it changed."""
+    products = [[cbs, r.slug, r.title, r.summary, list(r.product.synonyms),
+                 dict(r.sections), r.local_text] for cbs, r in own]
     return _key(_code_version(), sorted(pages), products)
 
 

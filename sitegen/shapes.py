@@ -22,7 +22,8 @@ facts fill them in alike.
 The sites of a shape share one local search bundle (`search_inputs`): its
 pages rendered for the placeholder, with a placeholder word wherever they
 show the name or a contact detail (samenloket.stamp.search_words), which the
-search script of each site maps to and from its own values.
+search script of each site maps to and from its own values, and the
+product texts each of them changed, which only its own site shows.
 """
 
 from __future__ import annotations
@@ -93,19 +94,52 @@ def _profile_key(catalogue: Catalogue, cbs: str,
     return _hash([local, profile_for(catalogue, cbs).theme])
 
 
-def search_group(catalogue: Catalogue, cbs: str, shape: str | None) -> str:
-    """Which sites share a local search bundle (its pages rendered for a
-    placeholder, see SiteShape.search_inputs): those of one shape whose own
-    product texts (local text, sections) are alike; else those with the same
-    local data."""
-    if shape is None:
-        return local_data_key(catalogue, cbs)
+# At most this many own product texts in one local search bundle: a bigger
+# index is cut into more chunks by Pagefind, and a first search may load two
+# (sitegen.budget.first_search_bytes), past its limit.
+OWN_TEXTS_PER_BUNDLE = 10
+
+
+def search_groups(catalogue: Catalogue, codes: Iterable[str],
+                  shapes: Mapping[str, str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """CBS code → the local search bundle its site shares (a key), and the sites
+    that share it (their own product texts are in it, see
+    SiteShape.search_inputs).
+
+    Sites share one when they have the same shape, else the same local data.
+    The own texts of a shape's gemeenten are spread over bundles of at most
+    OWN_TEXTS_PER_BUNDLE (in order of CBS code; a gemeente's are never split);
+    sites without any join the first.
+    """
+    together: dict[str, list[str]] = {}
+    for cbs in sorted(codes):
+        shape = shapes.get(cbs)
+        key = shape if shape is not None else local_data_key(catalogue, cbs)
+        together.setdefault(key, []).append(cbs)
+    result: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for key, members in together.items():
+        batches: list[list[str]] = [[]]
+        counts = [0]
+        for cbs in members:
+            texts = _own_text_count(catalogue, cbs)
+            if texts and counts[-1] and counts[-1] + texts > OWN_TEXTS_PER_BUNDLE:
+                batches.append([])
+                counts.append(0)
+            batches[-1 if texts else 0].append(cbs)
+            counts[-1 if texts else 0] += texts
+        for number, batch in enumerate(batches):
+            group = key if number == 0 else _hash([key, number])
+            result.update((cbs, (group, tuple(batch))) for cbs in batch)
+    return result
+
+
+def _own_text_count(catalogue: Catalogue, cbs: str) -> int:
+    """How many product texts a gemeente changed (sitegen.search.local_products
+    counts only offered products; this bound is close enough to share out)."""
     profile = catalogue.profiles.get(cbs)
-    texts = [] if profile is None else [
-        [slug, local.local_text, local.sections]
-        for slug, local in sorted(profile.products.items())
-        if local.local_text or local.sections]
-    return _hash([shape, texts])
+    return 0 if profile is None else sum(
+        1 for local in profile.products.values()
+        if local.title or local.summary or local.local_text or local.sections)
 
 
 def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
@@ -311,15 +345,16 @@ class SiteShape:
         return stamp
 
     def search_inputs(self, env: jinja2.Environment, theme_hash: str,
-                      site: SiteInfo) -> tuple[str, Callable[[], list[Record]]]:
-        """Key and records of the local search bundle of every site of this
-        shape whose own product texts are `site`'s (see sitegen.search): its
-        local pages rendered for the placeholder gemeente, and those texts;
+                      members: Iterable[str]) -> tuple[str, Callable[[], list[Record]]]:
+        """Key and records of the local search bundle the sites `members`
+        (CBS codes) share (see sitegen.search): the local pages rendered for
+        the placeholder gemeente, and the own product texts of every member;
         made only when the bundle is not stored yet."""
         self._index.register(("theme", MASK_CBS), theme_hash)
         specs = [(path, spec) for path in local_page_paths(self.catalogue, MASK_CBS)
                  if (spec := self._spec(path)) is not None]
-        own = local_products(site.catalogue, site.cbs_code)
+        own = [(cbs, resolved) for cbs in sorted(members)
+               for resolved in local_products(self.catalogue, cbs)]
         key = local_key([(path, self._index.fingerprint([*spec.tokens,
                                                           ("theme", MASK_CBS)]))
                          for path, spec in specs], own)

@@ -286,3 +286,45 @@ def test_a_theme_that_shows_facts_on_another_page_gets_it_rendered_in_full(
     assert tree(tmp_path / "shapes") == tree(tmp_path / "full")
     home = (tmp_path / "shapes" / "aalsmeer" / "index.html").read_text(encoding="utf-8")
     assert "Binnen 5 werkdagen." in home
+
+
+def test_own_texts_of_a_shape_share_local_search_bundles_of_bounded_size(
+        real: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sites of one shape share their local search bundle whatever texts
+    of their own they have; those texts are spread over bundles of at most
+    OWN_TEXTS_PER_BUNDLE, a gemeente's never split, and sites without own
+    texts share the first."""
+    from samenloket.model import GemeenteProfile
+    from sitegen.shapes import search_groups
+
+    monkeypatch.setattr(sitegen.shapes, "OWN_TEXTS_PER_BUNDLE", 3)
+    codes = {g.slug: c for c, g in real.gemeenten.items()}
+    text = "## Lokale informatie\n\nKom langs."
+    own = {"aalsmeer": [PASPOORT, UITTREKSEL], "zeist": [VERHUIZING],
+           "den-haag": [PASPOORT, VERHUIZING], "alkmaar": [UITTREKSEL]}
+    profiles = dict(real.profiles)
+    for slug in (*own, "s-hertogenbosch", "almere"):
+        products = {p: LocalProduct(product=p, local_text=text)
+                    for p in own.get(slug, [])}
+        profiles[codes[slug]] = GemeenteProfile(cbs_code=codes[slug],
+                                                products=products)
+    catalogue = real.model_copy(update={"profiles": profiles})
+    sample = [codes[s] for s in SAMPLE]
+    shapes = plan_shapes(catalogue, sample)
+    members = [codes[s] for s in (*own, "s-hertogenbosch", "almere")]
+    assert len({shapes[c] for c in members}) == 1
+    groups = search_groups(catalogue, sample, shapes)
+    bundles = {groups[c] for c in members}
+    assert len(bundles) == 2  # 6 texts, at most 3 a bundle, nobody's split
+    for _, sharing in bundles:
+        texts = sum(len(own.get(catalogue.gemeenten[c].slug, [])) for c in sharing)
+        assert texts == 3, sharing
+        assert all(groups[c][1] == sharing for c in sharing)
+    ordered = sorted(members)
+    first = groups[ordered[0]]
+    assert all(groups[codes[s]] == first for s in ("s-hertogenbosch", "almere"))
+    others = {groups[c] for c in sample if c not in members and c in shapes}
+    assert not others & bundles
+    monkeypatch.setattr(sitegen.shapes, "OWN_TEXTS_PER_BUNDLE", 10)
+    one = search_groups(catalogue, sample, shapes)
+    assert len({one[c] for c in members}) == 1

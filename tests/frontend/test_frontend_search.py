@@ -190,17 +190,23 @@ def same_form(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
 @pytest.fixture(scope="module")
 def own_texts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """As same_form, and Utrecht has a local text of its own for the passport,
-    Schiermonnikoog only a delivery time: one shape, two local indexes."""
+    Schiermonnikoog only a delivery time; both have one for the identity card:
+    one shape, one local index."""
     content = tmp_path_factory.mktemp("own-texts") / "content"
     _same_form_content(content)
-    for slug, text in (
-            ("utrecht", "---\nexample: true\n---\n\n## Lokale informatie\n\n"
-                        "Haal uw paspoort op bij de fietsenstalling.\n"),
-            ("schiermonnikoog", "---\nexample: true\ndelivery_time: Binnen 2 "
-                                "weken.\n---\n")):
+    own = "---\nexample: true\n---\n\n## Lokale informatie\n\n{}\n"
+    for slug, product, text in (
+            ("utrecht", "paspoort-aanvragen",
+             own.format("Haal uw paspoort op bij de fietsenstalling.")),
+            ("schiermonnikoog", "paspoort-aanvragen",
+             "---\nexample: true\ndelivery_time: Binnen 2 weken.\n---\n"),
+            ("utrecht", "identiteitskaart-aanvragen",
+             own.format("U haalt de kaart op bij de tramhalte.")),
+            ("schiermonnikoog", "identiteitskaart-aanvragen",
+             own.format("U haalt de kaart op bij de veerboot."))):
         folder = content / "gemeenten" / slug / "producten"
-        folder.mkdir()
-        (folder / "paspoort-aanvragen.md").write_text(text, encoding="utf-8")
+        folder.mkdir(exist_ok=True)
+        (folder / f"{product}.md").write_text(text, encoding="utf-8")
     out = content.parent / "public"
     build(content, out)
     with serve(out) as url:
@@ -233,9 +239,10 @@ def test_details_of_the_same_form_share_one_local_index(chromium, same_form) -> 
 
 def test_a_local_text_of_its_own_is_found_on_that_site_only(chromium,
                                                              own_texts) -> None:
-    """Sites of one shape whose own product texts differ have local indexes
-    of their own: Utrecht finds its passport text, Schiermonnikoog does not,
-    and both still find their own desk."""
+    """Sites of one shape share one local index, whatever their own product
+    texts: Utrecht finds its passport text; Schiermonnikoog does not, and finds
+    the national passport text instead (Utrecht's own version hides the
+    national one on Utrecht's site only); both still find their own desk."""
     from samenloket.loader import load_catalogue
     from sitegen.shapes import plan_shapes
 
@@ -245,15 +252,33 @@ def test_a_local_text_of_its_own_is_found_on_that_site_only(chromium,
     assert plan["GM0344"] == plan["GM0088"]  # the pages: one shape
     entries = [out / slug / SEARCH_DIR / "lokaal" / "pagefind-entry.json"
                for slug in ("utrecht", "schiermonnikoog")]
-    assert not os.path.samestat(entries[0].stat(), entries[1].stat())
+    assert os.path.samestat(entries[0].stat(), entries[1].stat())
     found = search(chromium, url, "utrecht", "fietsenstalling")
     assert not found["problems"], found["problems"]
     assert found["titles"][:1] == ["Paspoort aanvragen"], found
     assert "fietsenstalling" in found["excerpts"][0].lower(), found
     assert "Paspoort aanvragen" not in search(chromium, url, "schiermonnikoog",
                                               "fietsenstalling")["titles"]
+    for slug in ("utrecht", "schiermonnikoog"):  # one result: its own or national
+        passport = search(chromium, url, slug, "paspoort")
+        assert not passport["problems"], passport["problems"]
+        assert passport["titles"].count("Paspoort aanvragen") == 1, passport
+        first = passport["excerpts"][passport["titles"].index("Paspoort aanvragen")]
+        text = search(chromium, url, slug, "fietsenstalling")["titles"]
+        assert ("Paspoort aanvragen" in text) == (slug == "utrecht"), (slug, text)
+        assert "slkt" not in first.lower(), first
     for slug, desk in (("utrecht", "stadsloket"), ("schiermonnikoog", "eilandbalie")):
         assert "Contact" in search(chromium, url, slug, desk)["titles"]
+    # Both have their own text for the identity card, at the same page address:
+    # each finds its own and links to the page itself.
+    for slug, word, other in (("utrecht", "tramhalte", "veerboot"),
+                              ("schiermonnikoog", "veerboot", "tramhalte")):
+        card = search(chromium, url, slug, word)
+        assert card["titles"][:1] == ["Identiteitskaart aanvragen"], card
+        assert card["urls"][0].endswith("producten/identiteitskaart-aanvragen/"), card
+        assert search(chromium, url, slug, other)["titles"] == [], (slug, other)
+        card = search(chromium, url, slug, "identiteitskaart")
+        assert card["titles"].count("Identiteitskaart aanvragen") == 1, card
     page = (out / "schiermonnikoog" / "producten" / "paspoort-aanvragen"
             / "index.html").read_text(encoding="utf-8")
     assert "Binnen 2 weken." in page and "fietsenstalling" not in page

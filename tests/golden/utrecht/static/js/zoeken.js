@@ -5,7 +5,9 @@
  * The national index (zoekindex/landelijk/) is merged with this gemeente's own
  * (zoekindex/lokaal/). National results for products this gemeente does not
  * offer (not in the A-Z list on the page) or has its own text for (the
- * "eigen" filter of its local index) are filtered out. Without JavaScript the page shows the
+ * "eigen" filter of its local index: its CBS code and the product) are
+ * filtered out, and so are the own texts of the other gemeenten that share
+ * the local index. Without JavaScript the page shows the
  * A-Z list of all products, so nothing here is needed to find a product.
  *
  * The local index is shared by gemeenten with the same local data, or with
@@ -51,7 +53,7 @@ async function start(box) {
       baseUrl: root.pathname,
       noWorker: true,
     });
-    filters = await hiddenProducts(pagefind);
+    filters = await hiddenResults(pagefind, box.dataset.gemeente || "");
   } catch (error) {
     status.textContent =
       "Zoeken werkt op dit moment niet. Kies hieronder uit alle producten en diensten.";
@@ -251,8 +253,10 @@ async function find(pagefind, term, filters, identity) {
   return [...best.values()].sort((a, b) => b.score - a.score);
 }
 
-/* Pagefind filter that hides national results this site must not show. */
-async function hiddenProducts(pagefind) {
+/* Pagefind filter that hides the results this site must not show: national
+ * products it does not offer or has its own text for, and the own texts of
+ * the other gemeenten that share its local index ("eigen": code/slug). */
+async function hiddenResults(pagefind, code) {
   const offered = new Set();
   for (const link of document.querySelectorAll("#alle-producten-lijst a[href]")) {
     const match = link.getAttribute("href").match(/producten\/([^/]+)\/$/);
@@ -261,10 +265,25 @@ async function hiddenProducts(pagefind) {
     }
   }
   const available = await pagefind.filters();
-  const own = new Set(Object.keys(available.eigen || {}));
+  const own = new Set();
+  const others = [];
+  for (const value of Object.keys(available.eigen || {})) {
+    if (value.startsWith(`${code}/`)) {
+      own.add(value.slice(code.length + 1));
+    } else {
+      others.push(value);
+    }
+  }
   const national = Object.keys(available.product || {});
   const hidden = national.filter((slug) => !offered.has(slug) || own.has(slug));
-  return hidden.length ? { not: { product: { any: hidden } } } : {};
+  const none = [];
+  if (hidden.length) {
+    none.push({ product: { any: hidden } });
+  }
+  if (others.length) {
+    none.push({ eigen: { any: others } });
+  }
+  return none.length ? { none } : {};
 }
 
 function remember(value) {
@@ -288,8 +307,11 @@ function resultItem(data, identity) {
   const item = document.createElement("li");
   const heading = document.createElement("h3");
   const link = document.createElement("a");
-  link.href = data.url;
-  const title = (data.meta && data.meta.title) || data.url;
+  // A gemeente's own text is indexed at its page plus "#<CBS code>" (the
+  // gemeenten sharing the local index each have theirs): link to the page.
+  const url = data.filters && data.filters.eigen ? data.url.split("#")[0] : data.url;
+  link.href = url;
+  const title = (data.meta && data.meta.title) || url;
   link.textContent = withOwnValues(title, identity);
   heading.append(link);
   item.append(heading);
