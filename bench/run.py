@@ -231,6 +231,23 @@ def _edit(product: Path, number: int) -> None:
     )
 
 
+def _a_local_text(content: Path) -> Path:
+    """The first product file of a made-up gemeente with a local text."""
+    for path in sorted((content / "gemeenten").glob("*/producten/*.md")):
+        if "## Lokale informatie" in path.read_text(encoding="utf-8"):
+            return path
+    raise SystemExit(f"geen lokale tekst in {content}")
+
+
+def _edit_local_text(path: Path) -> None:
+    """Change one sentence of a gemeente's local text (a real edit)."""
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Heeft u vragen?", "Heeft u een vraag?", 1)
+    if edited == text:
+        raise SystemExit(f"{path}: de zin om aan te passen ontbreekt")
+    path.write_text(edited, encoding="utf-8")
+
+
 def average_page_bytes(out: Path) -> int:
     sizes = [p.stat().st_size for p in _html_pages(out)]
     return int(sum(sizes) / max(len(sizes), 1))
@@ -341,6 +358,12 @@ def main() -> int:
     facts_colds, facts_floors, facts_ratios = measure_rounds(
         facts_content, "facts", "elke gemeente met eigen gegevens en productfeiten",
         colds[0]["sites"], html_pages, page_bytes, jobs)
+    print("dezelfde: niets veranderd, en één eigen tekst aangepast…", flush=True)
+    facts_out = WORK / f"facts-{OWN_DATA_ROUNDS}"
+    facts_nochange = measure_build(facts_content, facts_out, jobs)
+    local_text = _a_local_text(facts_content)
+    _edit_local_text(local_text)
+    facts_edit = measure_build(facts_content, facts_out, jobs)
     cold = colds[-1]
     files = sum(len(f) for _, f, _ in shapes)
     links = sum(len(shared) for _, _, shared in shapes)
@@ -437,8 +460,16 @@ def main() -> int:
         f"{facts_colds[-1]['rendered']} pages filled in (a product page or export "
         "entry with facts of the gemeente's own is made for it alone), "
         f"{(facts_colds[-1]['search'] or {}).get('local_built', 0)} local search "
-        "bundles (a site with local texts of its own has one of its "
-        "own) |",
+        "bundles (the sites of a shape share theirs, with the texts of their "
+        "own, at most 10 in one) |",
+        f"| the same catalogue: no-change rebuild; one gemeente's local text "
+        f"edited ({local_text.parent.parent.name}/{local_text.name}) | "
+        f"{facts_nochange['wall']:.2f} s, {facts_nochange['written']} files "
+        f"written; {facts_edit['wall']:.2f} s, {facts_edit['rendered']} pages "
+        f"re-rendered, {facts_edit['written']} files written, "
+        f"{(facts_edit['search'] or {}).get('local_built', 0)} local search bundle "
+        f"rebuilt and {(facts_edit['search'] or {}).get('sites_linked', 0)} sites "
+        "relinked to it |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
