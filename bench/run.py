@@ -358,6 +358,12 @@ def main() -> int:
     facts_colds, facts_floors, facts_ratios = measure_rounds(
         facts_content, "facts", "elke gemeente met eigen gegevens en productfeiten",
         colds[0]["sites"], html_pages, page_bytes, jobs)
+    news_content = WORK / "content-own-news"
+    content_with_own_data(content, news_content, product_facts=True,
+                          home_and_news=True)
+    news_colds, news_floors, news_ratios = measure_rounds(
+        news_content, "news", "en met eigen homepagetekst en nieuws",
+        colds[0]["sites"], html_pages, page_bytes, jobs)
     print("dezelfde: niets veranderd, en één eigen tekst aangepast…", flush=True)
     facts_out = WORK / f"facts-{OWN_DATA_ROUNDS}"
     facts_nochange = measure_build(facts_content, facts_out, jobs)
@@ -470,6 +476,18 @@ def main() -> int:
         f"{(facts_edit['search'] or {}).get('local_built', 0)} local search bundle "
         f"rebuilt and {(facts_edit['search'] or {}).get('sites_linked', 0)} sites "
         "relinked to it |",
+        f"| the catalogue with product facts, and each made-up gemeente also with "
+        "a homepage text of its "
+        f"own and {NEWS_ITEMS} news items (made_up_home_and_news; "
+        f"{OWN_DATA_ROUNDS} rounds): cold build / floor (of the pages without "
+        "news) | "
+        f"{_spread([c['wall'] for c in news_colds])} / "
+        f"{_spread([f for f, _ in news_floors], 2)}: {_median(news_ratios):.1f}×; "
+        f"{_median([c['stamped'] for c in news_colds]):.0f} of "
+        f"{news_colds[-1]['rendered']} pages filled in, "
+        f"{(news_colds[-1]['search'] or {}).get('local_built', 0)} local search "
+        "bundles: a homepage text or news of its own still gives a gemeente a "
+        "form of its own, so every page of its site is rendered in full |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
@@ -535,8 +553,8 @@ def measure_command(content: Path, out: Path) -> float:
 OWN_DATA_ROUNDS = 2
 
 
-def content_with_own_data(source: Path, target: Path, product_facts: bool = False
-                          ) -> int:
+def content_with_own_data(source: Path, target: Path, product_facts: bool = False,
+                          home_and_news: bool = False) -> int:
     """A copy of the content in which every gemeente has data of its own.
 
     Most gemeenten in content/ have none, so their sites differ only in their
@@ -548,8 +566,10 @@ def content_with_own_data(source: Path, target: Path, product_facts: bool = Fals
     up (numbers with zeros, `.example` addresses) and marked as example data:
     24 forms of data (samenloket.stamp.local_form), spread by CBS code.
     `product_facts`: each also gets facts of its own for 6 to 15 products
-    (made_up_product_facts), as the pilots have. Returns how many gemeenten
-    got data.
+    (made_up_product_facts), as the pilots have. `home_and_news`: each also
+    gets a welcome text of its own and 6 news items (made_up_home_and_news),
+    as every gemeente keeps its own homepage and news. Returns how many
+    gemeenten got data.
     """
     import yaml
 
@@ -591,6 +611,10 @@ def content_with_own_data(source: Path, target: Path, product_facts: bool = Fals
             (folder / "producten").mkdir()
             for slug, text in made_up_product_facts(catalogue, code).items():
                 (folder / "producten" / f"{slug}.md").write_text(text, encoding="utf-8")
+        if home_and_news:
+            for name, text in made_up_home_and_news(gemeente.name).items():
+                (folder / name).parent.mkdir(exist_ok=True)
+                (folder / name).write_text(text, encoding="utf-8")
         added += 1
     return added
 
@@ -628,6 +652,26 @@ def made_up_product_facts(catalogue: Catalogue, code: str) -> dict[str, str]:
             text += ("\n## Lokale informatie\n\nHeeft u vragen? Bel de gemeente "
                      f"{gemeente.name} of kom langs bij het Gemeentehuis.\n")
         files[slug] = text
+    return files
+
+
+NEWS_ITEMS = 6
+
+
+def made_up_home_and_news(name: str) -> dict[str, str]:
+    """A gemeente's homepage text and NEWS_ITEMS news items (file name → text),
+    as the pilots' home.md and nieuws/ are set."""
+    files = {"home.md": (
+        f"---\ntitle: Welkom bij de gemeente {name}\n---\n\nOp deze website leest "
+        f"u hoe u uw zaken regelt met de gemeente {name}. Veel kunt u online "
+        "doen, met DigiD. Liever persoonlijk contact? Kom langs of bel ons.\n")}
+    for number in range(1, NEWS_ITEMS + 1):
+        day = f"2026-{number:02d}-{10 + number}"
+        files[f"nieuws/{day}-bericht-{number}.md"] = (
+            f"Title: Nieuws {number} uit {name}\nDate: {day}\n"
+            f"Summary: Wat er verandert in de gemeente {name} (bericht {number}).\n\n"
+            f"Dit is bericht {number}. De gemeente {name} vertelt u wat er "
+            "verandert en wat u moet doen.\n")
     return files
 
 

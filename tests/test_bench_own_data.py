@@ -85,3 +85,23 @@ def test_made_up_product_facts_keep_the_24_forms(tmp_path: Path) -> None:
         assert own.profiles[code] == profile
     plan = plan_shapes(own, list(own.gemeenten))
     assert set(plan) == made_up and len(set(plan.values())) == 24
+
+
+def test_made_up_homepages_and_news_load(tmp_path: Path) -> None:
+    """Each made-up gemeente gets a welcome text naming it and NEWS_ITEMS news
+    items, read as the pilots' home.md and nieuws/ are; real profiles keep
+    theirs."""
+    from bench.run import NEWS_ITEMS
+
+    before = load_catalogue(FIXTURE_CONTENT, themes_dir=THEMES)
+    target = tmp_path / "content"
+    content_with_own_data(FIXTURE_CONTENT, target, home_and_news=True)
+    after = load_catalogue(target, themes_dir=THEMES)
+    for code in set(after.gemeenten) - set(before.profiles):
+        profile, name = after.profiles[code], after.gemeenten[code].name
+        assert profile.welcome_title == f"Welkom bij de gemeente {name}"
+        assert name in profile.welcome
+        assert len(profile.news) == NEWS_ITEMS
+        assert len({item.slug for item in profile.news}) == NEWS_ITEMS
+    for code, profile in before.profiles.items():
+        assert after.profiles[code] == profile
