@@ -39,6 +39,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from .model import Catalogue, Gemeente, GemeenteProfile, LocalProduct, Product
 
@@ -270,8 +271,29 @@ def local_form(profile: GemeenteProfile, products: Mapping[str, Product]
     """The profile with the same sign for every spot a placeholder masks, and
     only its products' heads (`product_heads`): equal for gemeenten whose pages
     can be filled in from one placeholder's."""
-    return _with_spots(product_heads(profile, products),
+    return _with_spots(product_heads(without_home_and_news(profile), products),
                        lambda i, value: "*" if _maskable(value) else value)
+
+
+# What a placeholder leaves out of a profile: the homepage's text and the news,
+# which only the homepage, the news pages and the sitemap show. Each such page
+# of a gemeente that has them is made for it alone (sitegen.shapes).
+_NO_HOME_AND_NEWS: dict[str, Any] = {"welcome_title": None, "welcome": "", "news": ()}
+
+
+def without_home_and_news(profile: GemeenteProfile) -> GemeenteProfile:
+    """The profile without a homepage text and news of its own."""
+    return profile.model_copy(update=_NO_HOME_AND_NEWS)
+
+
+def own_home(profile: GemeenteProfile | None) -> bool:
+    """Has the gemeente a homepage text of its own?"""
+    return profile is not None and bool(profile.welcome_title or profile.welcome)
+
+
+def own_news(profile: GemeenteProfile | None) -> bool:
+    """Has the gemeente news?"""
+    return profile is not None and bool(profile.news)
 
 
 def stamp_values(gemeente: Gemeente, profile: GemeenteProfile | None
@@ -301,13 +323,14 @@ def masked_catalogue(catalogue: Catalogue, cbs_code: str) -> Catalogue:
     placeholder without one, so every "has it a profile?" answer is the same.
     Its contact details and desks are masked too (masked_profile), unless
     they hold more values than there are markers; of its product overrides it
-    has only the heads (product_heads).
+    has only the heads (product_heads); it has no homepage text or news
+    (without_home_and_news).
     """
     gemeenten = {**catalogue.gemeenten, MASK_CBS: masked_gemeente()}
     profiles = dict(catalogue.profiles)
     profile = catalogue.profiles.get(cbs_code)
     if profile is not None:
-        profile = product_heads(profile, catalogue.products)
+        profile = without_home_and_news(product_heads(profile, catalogue.products))
         profile = masked_profile(profile) or profile
         profiles[MASK_CBS] = profile.model_copy(update={"cbs_code": MASK_CBS})
     return catalogue.model_copy(update={"gemeenten": gemeenten, "profiles": profiles})

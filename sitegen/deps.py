@@ -19,6 +19,10 @@ from samenloket.resolve import is_offered, profile_for
 
 Token = tuple[str, ...]
 
+# What only the homepage ("home") and the news pages ("news") show of a
+# gemeente's profile: not in its "site" token, which every page reads.
+HOME_AND_NEWS = frozenset({"welcome_title", "welcome", "news"})
+
 
 def _hash(value: object) -> str:
     data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
@@ -130,13 +134,16 @@ class DependencyIndex:
             return [
                 [e.slug, e.title, e.summary, e.order] for e in cat.life_events.values()
             ]
-        if kind == "site":  # a gemeente's own data, without products and news
+        if kind == "site":  # a gemeente's own data, without products, news, home
             profile = profile_for(cat, args[0])
             return [
                 cat.gemeenten[args[0]].model_dump(mode="json"),
-                profile.model_dump(mode="json", exclude={"products", "news"}),
+                profile.model_dump(mode="json", exclude=HOME_AND_NEWS | {"products"}),
                 cat.settings.model_dump(mode="json"),
             ]
+        if kind == "home":  # the homepage's own text
+            profile = profile_for(cat, args[0])
+            return [profile.welcome_title, profile.welcome]
         if kind == "offered":  # which products this gemeente offers, with titles
             return [
                 [slug, self._local_title(args[0], slug)]
@@ -211,9 +218,11 @@ def life_event_tokens(index: DependencyIndex, cbs: str, slug: str) -> list[Token
 
 
 def site_wide_tokens(index: DependencyIndex, cbs: str) -> list[Token]:
-    """Pages that list every offered product (A–Z, search, sitemap, feeds)."""
+    """Pages that list every offered product (A–Z, search, sitemap, feeds);
+    the homepage and sitemap add the news ("news") they show, the homepage
+    its text ("home")."""
     offered = index.offered(cbs)
-    tokens: list[Token] = [("site", cbs), ("events",), ("offered", cbs), ("news", cbs)]
+    tokens: list[Token] = [("site", cbs), ("events",), ("offered", cbs)]
     tokens += [("head", slug) for slug in offered]
     tokens += [("local_head", cbs, slug) for slug in offered]
     return tokens

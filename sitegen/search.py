@@ -17,11 +17,15 @@ page shows the name, the province or a contact detail; the search page
 carries the site's own values, and its script searches the placeholder word
 when the query names the gemeente or a word of a detail, and shows the own
 values in results. The product texts a gemeente of the shape changed (a
-local text, sections) are in the shared bundle too, each with the `eigen`
-filter `<CBS code>/<slug>` and the code as the address's fragment (Pagefind
-keeps one record per address): a few bundles per shape instead of one per such
-gemeente (each costs ~10 ms however small), at most
-sitegen.shapes.OWN_TEXTS_PER_BUNDLE texts each so a first search stays small.
+local text, sections), its homepage text and its news items (which the
+placeholder has not) are in the shared bundle too, each with the `eigen`
+filter (`<CBS code>/<slug>`, `<CBS code>/home`, `<CBS code>/nieuws/<slug>`) and
+the code as the address's fragment (Pagefind keeps one record per address);
+the placeholder's homepage and news page carry the `pagina` filter, which a
+site with its own homepage text or news hides. So there are a few bundles per
+shape instead of one per such gemeente (each costs ~10 ms however small), with
+at most sitegen.shapes.OWN_TEXTS_PER_BUNDLE texts each, so that a first search
+stays small.
 
 In the browser, a site hides with Pagefind's filters: national results for
 products it does not offer (not in the search page's A–Z list) or whose text
@@ -266,22 +270,72 @@ def _page_url(path: str) -> str:
 
 OwnTexts = Iterable[tuple[str, ResolvedProduct]]  # (CBS code, its own version)
 
+# The placeholder's pages that a gemeente's homepage text or news replace in
+# its search (the `pagina` filter: the browser hides them on that site).
+REPLACED_PAGES = {"index.html": "home", "nieuws/index.html": "nieuws"}
 
-def local_records(pages: Iterable[tuple[str, str]], own: OwnTexts) -> list[Record]:
+
+def own_page_records(catalogue: Catalogue, cbs_code: str) -> list[Record]:
+    """A gemeente's homepage text and news items, as records of the local
+    bundle it shares with the sites of its shape (whose pages the placeholder
+    renders without them): `eigen` filter and fragment as own product texts."""
+    profile = catalogue.profiles.get(cbs_code)
+    if profile is None:
+        return []
+    records = []
+    if profile.welcome_title or profile.welcome:
+        name = catalogue.gemeenten[cbs_code].display_name
+        title = profile.welcome_title or f"Welkom bij de gemeente {name}"
+        body = (f'<h1 data-pagefind-weight="10">{escape(title)}</h1>'
+                f"{render_markdown(profile.welcome, '')}")
+        records.append(Record(f"#{cbs_code}", _document(
+            body, title=title, kind="Pagina",
+            product_filter=("eigen", f"{cbs_code}/home"))))
+    for item in profile.news:
+        body = (f'<h1 data-pagefind-weight="10">{escape(item.title)}</h1>'
+                f"<p>{escape(item.summary)}</p>{render_markdown(item.body, '')}")
+        records.append(Record(f"nieuws/{item.slug}/#{cbs_code}", _document(
+            body, title=item.title, kind="Nieuws",
+            product_filter=("eigen", f"{cbs_code}/nieuws/{item.slug}"))))
+    return records
+
+
+def own_page_key(catalogue: Catalogue, cbs_code: str) -> object:
+    """What own_page_records are made of (for a bundle's key)."""
+    profile = catalogue.profiles.get(cbs_code)
+    if profile is None:
+        return None
+    return [profile.welcome_title, profile.welcome,
+            [item.model_dump(mode="json") for item in profile.news]]
+
+
+def _placeholder_record(path: str, html: str) -> Record:
+    html = with_placeholder_words(html)
+    replaced = REPLACED_PAGES.get(path)
+    if replaced is not None:  # hidden where a gemeente's own version replaces it
+        html = html.replace(
+            "<main ", f'<main data-pagefind-filter="pagina:{replaced}" ', 1)
+    return Record(_page_url(path), html)
+
+
+def local_records(pages: Iterable[tuple[str, str]], own: OwnTexts,
+                  own_pages: Iterable[Record] = ()) -> list[Record]:
     """The records of a local bundle: pages rendered for the placeholder
-    gemeente (path, HTML), with placeholder words, and the own product texts
-    of the gemeenten that share it (each site shows only its own)."""
-    records = [Record(_page_url(path), with_placeholder_words(html))
-               for path, html in pages]
-    return records + [local_product_record(cbs, r) for cbs, r in own]
+    gemeente (path, HTML), with placeholder words, and the own product texts,
+    homepage texts and news of the gemeenten that share it (each site shows
+    only its own)."""
+    records = [_placeholder_record(path, html) for path, html in pages]
+    return records + [local_product_record(cbs, r) for cbs, r in own] + list(own_pages)
 
 
-def local_key(pages: Iterable[tuple[str, str]], own: OwnTexts) -> str:
+def local_key(pages: Iterable[tuple[str, str]], own: OwnTexts,
+              own_pages: object = None) -> str:
     """Key of a local bundle: the fingerprints of its pages (path, fingerprint)
-    and the own product texts in it, so nothing is rendered unless it changed."""
+    and the own texts in it (`own_pages`: what own_page_records are made
+    of), so nothing is rendered unless it changed."""
     products = [[cbs, r.slug, r.title, r.summary, list(r.product.synonyms),
                  dict(r.sections), r.local_text] for cbs, r in own]
-    return _key(_code_version(), sorted(pages), products)
+    return _key(_code_version(), sorted(pages), products, own_pages)
 
 
 # --- the Pagefind service (synchronous client) -----------------------------

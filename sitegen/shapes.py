@@ -12,6 +12,11 @@ shape gets the stamp filled with its own values. The SC feed and open data are
 filled in the same way from exports.stamped, after the same check against a
 fully validated export.
 
+A gemeente's homepage text and news do not change its shape either: the
+placeholder has none (samenloket.stamp.without_home_and_news), and the pages
+that show them (the tokens "home" and "news": homepage, news pages and feed,
+sitemap) and its news items are made for a site that has them alone.
+
 A page whose check fails, and every site that shares its shape with no other
 (a gemeente whose data have a form of their own), is rendered in full, exactly
 as without shapes. Such a site may still share its SC feed and open data
@@ -52,13 +57,23 @@ from samenloket.stamp import (
     local_form,
     masked_catalogue,
     own_facts,
+    own_home,
+    own_news,
     product_heads,
     stamp_values,
 )
 
 from .budget import RawRefs, page_refs
 from .deps import DependencyIndex, Token, export_piece_tokens
-from .search import Record, local_key, local_page_paths, local_products, local_records
+from .search import (
+    Record,
+    local_key,
+    local_page_paths,
+    local_products,
+    local_records,
+    own_page_key,
+    own_page_records,
+)
 from .site import PageSpec, SiteInfo, site_pages
 
 EXPORT_PATHS = frozenset({SC_FEED_PATH, OPEN_DATA_PATH})
@@ -96,8 +111,10 @@ def _profile_key(catalogue: Catalogue, cbs: str,
 
 # At most this many own product texts in one local search bundle: a bigger
 # index is cut into more chunks by Pagefind, and a first search may load two
-# (sitegen.budget.first_search_bytes), past its limit.
+# (sitegen.budget.first_search_bytes), past its limit. A homepage text or news
+# item counts for its length against a product's whole text (~4,000 characters).
 OWN_TEXTS_PER_BUNDLE = 10
+PRODUCT_TEXT_CHARS = 4000
 
 
 def search_groups(catalogue: Catalogue, codes: Iterable[str],
@@ -119,12 +136,12 @@ def search_groups(catalogue: Catalogue, codes: Iterable[str],
     result: dict[str, tuple[str, tuple[str, ...]]] = {}
     for key, members in together.items():
         batches: list[list[str]] = [[]]
-        counts = [0]
+        counts = [0.0]
         for cbs in members:
             texts = _own_text_count(catalogue, cbs)
             if texts and counts[-1] and counts[-1] + texts > OWN_TEXTS_PER_BUNDLE:
                 batches.append([])
-                counts.append(0)
+                counts.append(0.0)
             batches[-1 if texts else 0].append(cbs)
             counts[-1 if texts else 0] += texts
         for number, batch in enumerate(batches):
@@ -133,13 +150,18 @@ def search_groups(catalogue: Catalogue, codes: Iterable[str],
     return result
 
 
-def _own_text_count(catalogue: Catalogue, cbs: str) -> int:
+def _own_text_count(catalogue: Catalogue, cbs: str) -> float:
     """How many product texts a gemeente changed (sitegen.search.local_products
-    counts only offered products; this bound is close enough to share out)."""
+    counts only offered products; this bound is close enough to share out),
+    with its homepage text and news in parts of a product text."""
     profile = catalogue.profiles.get(cbs)
-    return 0 if profile is None else sum(
-        1 for local in profile.products.values()
-        if local.title or local.summary or local.local_text or local.sections)
+    if profile is None:
+        return 0
+    products = sum(1 for o in profile.products.values()
+                   if o.title or o.summary or o.local_text or o.sections)
+    chars = len(profile.welcome_title or "") + len(profile.welcome) + sum(
+        len(item.title) + len(item.summary) + len(item.body) for item in profile.news)
+    return products + chars / PRODUCT_TEXT_CHARS
 
 
 def plan_shapes(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, str]:
@@ -187,8 +209,43 @@ class _FactGuardedProduct(ResolvedProduct):
         return object.__getattribute__(self, name)
 
 
+# What the placeholder page being checked may show of the profile besides
+# the site's own data: "home" (its text), "news" (its tokens); None outside a check.
+_PROFILE_SHOWN: ContextVar[frozenset[str] | None] = ContextVar("profile_shown",
+                                                                default=None)
+# The profile fields the shapes leave to each site (samenloket.stamp
+# .without_home_and_news), and the token of the pages that may show them.
+HOME_AND_NEWS_FIELDS = {"welcome_title": "home", "welcome": "home", "news": "news"}
+
+
+class _GuardedProfile(GemeenteProfile):
+    """A placeholder's profile whose homepage text and news only a page that
+    declares them (a "home" or "news" token) may read.
+
+    The sites of a shape differ in those, so a page that shows them elsewhere
+    (a theme's footer with the latest news, say) cannot be filled in: reading
+    them raises while the page is checked, and the page is rendered in full
+    for every gemeente, as for product facts (_FactGuardedProduct).
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        kind = HOME_AND_NEWS_FIELDS.get(name)
+        if kind is not None:
+            shown = _PROFILE_SHOWN.get()
+            if shown is not None and kind not in shown:
+                raise TypeError("homepagetekst en nieuws staan alleen op de eigen "
+                                "pagina's")
+        return super().__getattribute__(name)
+
+
 class _PlaceholderSite(SiteInfo):
-    """The placeholder gemeente's site, with fact-guarded products."""
+    """The placeholder gemeente's site, with fact-guarded products and profile."""
+
+    @cached_property
+    def profile(self) -> GemeenteProfile:
+        profile = super().profile
+        return _GuardedProfile.model_construct(_fields_set=profile.model_fields_set,
+                                               **dict(profile))
 
     @cached_property
     def products(self) -> list[ResolvedProduct]:
@@ -198,6 +255,13 @@ class _PlaceholderSite(SiteInfo):
             copy.__dict__.update(product.__dict__)
             guarded.append(copy)
         return guarded
+
+
+def _shape_paths(pages: Mapping[str, PageSpec], site: SiteInfo) -> list[str]:
+    """The paths of a site's pages that its shape's placeholder has too: all
+    but its news items (the placeholder has no news)."""
+    items = {f"nieuws/{item.slug}/index.html" for item in site.profile.news}
+    return [path for path in pages if path not in items]
 
 
 def _shared_tokens(tokens: list[Token]) -> list[Token]:
@@ -232,6 +296,7 @@ class SiteShape:
         self._pages: dict[str, Stamp | None] = {}
         self._fingerprints: dict[str, str] | None = None  # per path, see plan()
         self._facts_read: dict[str, list[str]] = {}  # per path, see plan()
+        self._profile_read: dict[str, frozenset[str]] = {}  # "home"/"news", per path
         self._local_pages: list[tuple[str, str]] | None = None  # see search_inputs
         self._profile = self.catalogue.profiles.get(MASK_CBS)
         self._export_keys: dict[str, str] | None = None  # per product slug
@@ -262,7 +327,7 @@ class SiteShape:
         site is planned the usual way.
         """
         if self._fingerprints is None:
-            if list(own()) != list(self._placeholder_specs()):
+            if _shape_paths(own(), site) != list(self._placeholder_specs()):
                 self._fingerprints = {}
             else:
                 self._fingerprints = {
@@ -271,15 +336,41 @@ class SiteShape:
                 self._facts_read = {
                     path: slugs for path, spec in self._placeholder_specs().items()
                     if (slugs := [t[2] for t in spec.tokens if t[0] == "local"])}
+                self._profile_read = {
+                    path: kinds for path, spec in self._placeholder_specs().items()
+                    if (kinds := frozenset(t[0] for t in spec.tokens
+                                           if t[0] in ("home", "news")))}
         if not self._fingerprints:
             return None
         cbs = site.cbs_code
         own_hash = f"{index.token_hash(('site', cbs))}|{theme_hash}"
         facts = self._facts_read
-        return [(path, _combined(fingerprint, own_hash) if path not in facts
-                 else _combined(fingerprint, own_hash + "".join(
-                     index.token_hash(("local", cbs, slug)) for slug in facts[path])))
-                for path, fingerprint in self._fingerprints.items()]
+        shared = [(path, _combined(fingerprint, own_hash) if path not in facts
+                   else _combined(fingerprint, own_hash + "".join(
+                       index.token_hash(("local", cbs, slug)) for slug in facts[path])))
+                  for path, fingerprint in self._fingerprints.items()]
+        if not self._reads_own_profile(site):
+            return shared
+        # Its homepage text or news: the pages that show them (and its news
+        # items, which the placeholder has not) are its own, planned in full.
+        by_path = dict(shared)
+        theme = ("theme", cbs)
+        return [(path, index.fingerprint(spec.tokens, theme)
+                 if path not in by_path or self._shows_own_profile(path, site)
+                 else by_path[path]) for path, spec in own().items()]
+
+    def _reads_own_profile(self, site: SiteInfo) -> bool:
+        profile = site.catalogue.profiles.get(site.cbs_code)
+        return own_home(profile) or own_news(profile)
+
+    def _shows_own_profile(self, path: str, site: SiteInfo) -> bool:
+        """Does the page show the site's own homepage text or news?"""
+        kinds = self._profile_read.get(path)
+        if not kinds:
+            return False
+        profile = site.catalogue.profiles.get(site.cbs_code)
+        return ("home" in kinds and own_home(profile)) or \
+            ("news" in kinds and own_news(profile))
 
     def export_keys(self, site: SiteInfo, index: DependencyIndex) -> dict[str, str]:
         """Per offered product, the key of the site's export piece: as plan()
@@ -297,7 +388,11 @@ class SiteShape:
 
     def own_page(self, path: str, site: SiteInfo) -> bool:
         """Does the page show facts of a product that the site has of its own
-        (samenloket.stamp.own_facts)? Then it is rendered for the site alone."""
+        (samenloket.stamp.own_facts), or its own homepage text or news, or is
+        it one the placeholder has not (a news item)? Then it is rendered for
+        the site alone."""
+        if path not in self._placeholder_specs() or self._shows_own_profile(path, site):
+            return True
         slugs = self._facts_read.get(path)
         if not slugs:
             return False
@@ -330,6 +425,7 @@ class SiteShape:
         if spec is None:
             return None
         shown = _FACTS_SHOWN.set(frozenset(self._facts_read.get(path, ())))
+        profile_shown = _PROFILE_SHOWN.set(self._profile_read.get(path, frozenset()))
         try:
             placeholder = self._render(spec, env, self.site)
             stamp = Stamp.parse(placeholder)
@@ -338,6 +434,7 @@ class SiteShape:
         except Exception:  # the real rendering worked: render this page in full
             return None
         finally:
+            _PROFILE_SHOWN.reset(profile_shown)
             _FACTS_SHOWN.reset(shown)
         refs = page_refs(real)
         if page_refs(placeholder) == refs:  # no marker in what the page loads
@@ -353,18 +450,21 @@ class SiteShape:
         self._index.register(("theme", MASK_CBS), theme_hash)
         specs = [(path, spec) for path in local_page_paths(self.catalogue, MASK_CBS)
                  if (spec := self._spec(path)) is not None]
-        own = [(cbs, resolved) for cbs in sorted(members)
+        codes = sorted(members)
+        own = [(cbs, resolved) for cbs in codes
                for resolved in local_products(self.catalogue, cbs)]
         key = local_key([(path, self._index.fingerprint([*spec.tokens,
                                                           ("theme", MASK_CBS)]))
-                         for path, spec in specs], own)
+                         for path, spec in specs], own,
+                        [own_page_key(self.catalogue, cbs) for cbs in codes])
 
         def records() -> list[Record]:
             if self._local_pages is None:  # alike for every site of the shape
                 self._local_pages = [
                     (path, self._render(spec, env, self.site).decode("utf-8"))
                     for path, spec in specs]
-            return local_records(self._local_pages, own)
+            pages = [r for cbs in codes for r in own_page_records(self.catalogue, cbs)]
+            return local_records(self._local_pages, own, pages)
 
         return key, records
 

@@ -298,7 +298,7 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
 
     add(
         "index.html",
-        wide,
+        [*wide, ("news", cbs), ("home", cbs)],
         "home.html",
         lambda: _page_context(
             site,
@@ -445,7 +445,7 @@ def site_pages(site: SiteInfo, index: DependencyIndex) -> list[PageSpec]:
     )
     add(
         "sitemap.xml",
-        wide,
+        [*wide, ("news", cbs)],  # it lists the news items
         "sitemap.xml",
         lambda: _page_context(site, "sitemap.xml", "", [], urls=site.pages),
     )

@@ -123,7 +123,12 @@ def test_shapes_group_sites_without_own_data(real: Catalogue) -> None:
     assert len({plan[codes[s]] for s in ("aalsmeer", "zeist", "sudwest-fryslan",
                                          "den-haag", "s-hertogenbosch")}) == 1
     masked = masked_catalogue(real, codes["zwolle"])
-    assert masked.profiles[MASK_CBS].news == real.profiles[codes["zwolle"]].news
+    zwolle = real.profiles[codes["zwolle"]]
+    assert zwolle.news and zwolle.welcome  # the placeholder leaves them to each site
+    placeholder = masked.profiles[MASK_CBS]
+    assert (placeholder.news, placeholder.welcome, placeholder.welcome_title) == (
+        (), "", None)
+    assert placeholder.top_tasks == zwolle.top_tasks
 
 
 @pytest.fixture(params=["pinned", "primed"])

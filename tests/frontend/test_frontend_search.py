@@ -190,8 +190,9 @@ def same_form(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
 @pytest.fixture(scope="module")
 def own_texts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """As same_form, and Utrecht has a local text of its own for the passport,
-    Schiermonnikoog only a delivery time; both have one for the identity card:
-    one shape, one local index."""
+    Schiermonnikoog only a delivery time; both have one for the identity card;
+    Utrecht has a homepage text and a news item of its own: one shape, one
+    local index."""
     content = tmp_path_factory.mktemp("own-texts") / "content"
     _same_form_content(content)
     own = "---\nexample: true\n---\n\n## Lokale informatie\n\n{}\n"
@@ -207,6 +208,15 @@ def own_texts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         folder = content / "gemeenten" / slug / "producten"
         folder.mkdir(exist_ok=True)
         (folder / f"{product}.md").write_text(text, encoding="utf-8")
+    utrecht = content / "gemeenten" / "utrecht"
+    (utrecht / "home.md").write_text(
+        "---\ntitle: Welkom in de Domstad\n---\n\nRegel uw zaken met de "
+        "gemeente, ook bij de bibliotheek.\n", encoding="utf-8")
+    (utrecht / "nieuws").mkdir()
+    (utrecht / "nieuws" / "2026-05-04-singelloop.md").write_text(
+        "Title: Singelloop op zondag\nDate: 2026-05-04\nSummary: De wegen rond "
+        "de singel zijn dicht.\n\nTijdens de singelloop zijn de wegen dicht.\n",
+        encoding="utf-8")
     out = content.parent / "public"
     build(content, out)
     with serve(out) as url:
@@ -282,6 +292,31 @@ def test_a_local_text_of_its_own_is_found_on_that_site_only(chromium,
     page = (out / "schiermonnikoog" / "producten" / "paspoort-aanvragen"
             / "index.html").read_text(encoding="utf-8")
     assert "Binnen 2 weken." in page and "fietsenstalling" not in page
+
+
+def test_an_own_homepage_text_and_news_are_found_on_that_site_only(
+        chromium, own_texts) -> None:
+    """Utrecht's homepage text and news item are in the local index it shares
+    with Schiermonnikoog: Utrecht finds them, and its homepage once;
+    Schiermonnikoog finds neither, and still its own (shared) homepage."""
+    out, url = own_texts
+    news = search(chromium, url, "utrecht", "singelloop")
+    assert not news["problems"], news["problems"]
+    assert news["titles"][:1] == ["Singelloop op zondag"], news
+    assert news["urls"][0].endswith("/utrecht/nieuws/2026-05-04-singelloop/"), news
+    assert (out / "utrecht" / "nieuws" / "2026-05-04-singelloop").is_dir()
+    assert search(chromium, url, "schiermonnikoog", "singelloop")["titles"] == []
+    home = search(chromium, url, "utrecht", "bibliotheek")
+    assert home["titles"] == ["Welkom in de Domstad"], home
+    assert home["urls"][0].endswith("/utrecht/"), home
+    assert search(chromium, url, "schiermonnikoog", "bibliotheek")["titles"] == []
+    welcome = search(chromium, url, "utrecht", "welkom")
+    assert "Welkom in de Domstad" in welcome["titles"], welcome
+    assert not any("Schiermonnikoog" in t or "Utrecht" in t
+                   for t in welcome["titles"]), welcome  # not the shared homepage
+    other = search(chromium, url, "schiermonnikoog", "welkom")
+    assert "Welkom bij de gemeente Schiermonnikoog" in other["titles"], other
+    assert "Welkom in de Domstad" not in other["titles"], other
 
 
 def test_a_typed_name_is_found_beside_the_placeholder(chromium, base_url: str) -> None:

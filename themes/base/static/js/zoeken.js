@@ -254,8 +254,10 @@ async function find(pagefind, term, filters, identity) {
 }
 
 /* Pagefind filter that hides the results this site must not show: national
- * products it does not offer or has its own text for, and the own texts of
- * the other gemeenten that share its local index ("eigen": code/slug). */
+ * products it does not offer or has its own text for, the own texts of the
+ * other gemeenten that share its local index ("eigen": code/slug, code/home,
+ * code/nieuws/slug), and the shared homepage and news page ("pagina") where
+ * this site has its own homepage text or news. */
 async function hiddenResults(pagefind, code) {
   const offered = new Set();
   for (const link of document.querySelectorAll("#alle-producten-lijst a[href]")) {
@@ -276,12 +278,23 @@ async function hiddenResults(pagefind, code) {
   }
   const national = Object.keys(available.product || {});
   const hidden = national.filter((slug) => !offered.has(slug) || own.has(slug));
+  // The shared homepage and news page, where this site has its own text or news.
+  const replaced = [];
+  if (own.has("home")) {
+    replaced.push("home");
+  }
+  if ([...own].some((value) => value.startsWith("nieuws/"))) {
+    replaced.push("nieuws");
+  }
   const none = [];
   if (hidden.length) {
     none.push({ product: { any: hidden } });
   }
   if (others.length) {
     none.push({ eigen: { any: others } });
+  }
+  if (replaced.length) {
+    none.push({ pagina: { any: replaced } });
   }
   return none.length ? { none } : {};
 }
