@@ -154,3 +154,35 @@ def test_a_theme_that_shows_news_on_another_page_gets_it_rendered_in_full(
     page = (tmp_path / "shapes" / "zeist" / "contact" / "index.html").read_text(
         encoding="utf-8")
     assert "Bericht 1 uit zeist" in page
+
+
+def test_a_news_item_rewrites_only_that_sites_news_pages(
+        real: Catalogue, tmp_path: Path) -> None:
+    """A gemeente that adds a news item gets its homepage, news pages, feed
+    and sitemap written again, and nothing else, here or on another site; a
+    new homepage text rewrites its homepage alone. The result is what a full
+    rendering gives."""
+    catalogue = with_home_and_news(real)
+    out = tmp_path / "public"
+    build(catalogue, out)
+    codes = {g.slug: c for c, g in catalogue.gemeenten.items()}
+    zeist = catalogue.profiles[codes["zeist"]]
+    item = NewsItem(slug="nieuw", title="Nieuw bericht",
+                    date=datetime.date(2026, 11, 1), summary="Kort.", body="Lang.")
+    steps = [
+        ({"news": (item, *zeist.news)},  # newest first, as loaded
+         {"zeist/index.html", "zeist/nieuws/index.html", "zeist/nieuws/atom.xml",
+          "zeist/sitemap.xml", "zeist/nieuws/nieuw/index.html"}),
+        ({"welcome": "Welkom in Zeist."}, {"zeist/index.html"}),
+    ]
+    for update, expected in steps:
+        before = tree(out)
+        zeist = zeist.model_copy(update=update)
+        catalogue = catalogue.model_copy(update={"profiles": {
+            **catalogue.profiles, codes["zeist"]: zeist}})
+        build(catalogue, out)
+        after = tree(out)
+        changed = {p for p in after if after.get(p) != before.get(p)}
+        assert changed == expected, changed
+    build(catalogue, tmp_path / "full", shapes=False)
+    assert tree(out) == tree(tmp_path / "full")
