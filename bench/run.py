@@ -486,8 +486,9 @@ def main() -> int:
         f"{_median([c['stamped'] for c in news_colds]):.0f} of "
         f"{news_colds[-1]['rendered']} pages filled in, "
         f"{(news_colds[-1]['search'] or {}).get('local_built', 0)} local search "
-        "bundles: a homepage text or news of its own still gives a gemeente a "
-        "form of its own, so every page of its site is rendered in full |",
+        "bundles (a gemeente's homepage, news pages, news feed and sitemap are "
+        "made for it alone; its homepage text and news are in the local search "
+        "bundle it shares) |",
         f"| no-change rebuild | {_spread([n['wall'] for n in nochanges], 2)}, "
         f"{max(n['written'] for n in nochanges)} files written (target < 2 s, "
         "0 files) |",
