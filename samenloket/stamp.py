@@ -275,10 +275,15 @@ def local_form(profile: GemeenteProfile, products: Mapping[str, Product]
                        lambda i, value: "*" if _maskable(value) else value)
 
 
-# What a placeholder leaves out of a profile: the homepage's text and the news,
-# which only the homepage, the news pages and the sitemap show. Each such page
-# of a gemeente that has them is made for it alone (sitegen.shapes).
-_NO_HOME_AND_NEWS: dict[str, Any] = {"welcome_title": None, "welcome": "", "news": ()}
+# What a placeholder leaves out of a profile, and the dependency token of the
+# pages that show it (sitegen.deps): the homepage's text ("home") and the news
+# ("news": the homepage, the news pages and the sitemap). Each such page of a
+# gemeente that has them is made for it alone (sitegen.shapes).
+HOME_AND_NEWS_FIELDS: dict[str, str] = {"welcome_title": "home", "welcome": "home",
+                                        "news": "news"}
+_NO_HOME_AND_NEWS: dict[str, Any] = {
+    field: GemeenteProfile.model_fields[field].default
+    for field in HOME_AND_NEWS_FIELDS}
 
 
 def without_home_and_news(profile: GemeenteProfile) -> GemeenteProfile:

@@ -16,12 +16,13 @@ from functools import cached_property
 
 from samenloket.model import Catalogue
 from samenloket.resolve import is_offered, profile_for
+from samenloket.stamp import HOME_AND_NEWS_FIELDS
 
 Token = tuple[str, ...]
 
 # What only the homepage ("home") and the news pages ("news") show of a
 # gemeente's profile: not in its "site" token, which every page reads.
-HOME_AND_NEWS = frozenset({"welcome_title", "welcome", "news"})
+HOME_AND_NEWS = frozenset(HOME_AND_NEWS_FIELDS)
 
 
 def _hash(value: object) -> str:

@@ -51,6 +51,7 @@ from exports.stamped import ExportStamp, export_stamps, identity_ok
 from samenloket.model import Catalogue, GemeenteProfile
 from samenloket.resolve import ResolvedProduct, profile_for
 from samenloket.stamp import (
+    HOME_AND_NEWS_FIELDS,
     MASK_CBS,
     Stamp,
     identity_values,
@@ -213,10 +214,6 @@ class _FactGuardedProduct(ResolvedProduct):
 # the site's own data: "home" (its text), "news" (its tokens); None outside a check.
 _PROFILE_SHOWN: ContextVar[frozenset[str] | None] = ContextVar("profile_shown",
                                                                 default=None)
-# The profile fields the shapes leave to each site (samenloket.stamp
-# .without_home_and_news), and the token of the pages that may show them.
-HOME_AND_NEWS_FIELDS = {"welcome_title": "home", "welcome": "home", "news": "news"}
-
 
 class _GuardedProfile(GemeenteProfile):
     """A placeholder's profile whose homepage text and news only a page that
