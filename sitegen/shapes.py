@@ -210,10 +210,13 @@ class _FactGuardedProduct(ResolvedProduct):
         return object.__getattribute__(self, name)
 
 
-# What the placeholder page being checked may show of the profile besides
-# the site's own data: "home" (its text), "news" (its tokens); None outside a check.
+# Which of "home" (the homepage text) and "news" the placeholder page being
+# checked declares, and so may read of the profile; None outside a check.
 _PROFILE_SHOWN: ContextVar[frozenset[str] | None] = ContextVar("profile_shown",
                                                                 default=None)
+
+_PROFILE_KINDS = frozenset(HOME_AND_NEWS_FIELDS.values())
+
 
 class _GuardedProfile(GemeenteProfile):
     """A placeholder's profile whose homepage text and news only a page that
@@ -336,7 +339,7 @@ class SiteShape:
                 self._profile_read = {
                     path: kinds for path, spec in self._placeholder_specs().items()
                     if (kinds := frozenset(t[0] for t in spec.tokens
-                                           if t[0] in ("home", "news")))}
+                                           if t[0] in _PROFILE_KINDS))}
         if not self._fingerprints:
             return None
         cbs = site.cbs_code
@@ -442,7 +445,8 @@ class SiteShape:
                       members: Iterable[str]) -> tuple[str, Callable[[], list[Record]]]:
         """Key and records of the local search bundle the sites `members`
         (CBS codes) share (see sitegen.search): the local pages rendered for
-        the placeholder gemeente, and the own product texts of every member;
+        the placeholder gemeente, and the own product texts, homepage text and
+        news of every member;
         made only when the bundle is not stored yet."""
         self._index.register(("theme", MASK_CBS), theme_hash)
         specs = [(path, spec) for path in local_page_paths(self.catalogue, MASK_CBS)
