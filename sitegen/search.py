@@ -51,6 +51,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -160,10 +161,10 @@ def _key(*parts: Any) -> str:
 
 
 def _document(body: str, *, title: str, kind: str,
-              product_filter: tuple[str, str] | None = None) -> str:
+              record_filter: tuple[str, str] | None = None) -> str:
     attrs = f' data-pagefind-meta="soort:{escape(kind)}"'
-    if product_filter:
-        key, slug = product_filter
+    if record_filter:  # (name, value)
+        key, slug = record_filter
         attrs += f' data-pagefind-filter="{key}:{escape(slug)}"'
     return (f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title></head><body><main{attrs}>{body}</main>"
@@ -192,7 +193,7 @@ def _product_record(slug: str, title: str, summary: str, synonyms: Iterable[str]
     url = f"producten/{slug}/" if owner is None else f"producten/{slug}/#{owner}"
     return Record(url,
                   _document("".join(parts), title=title, kind="Product",
-                            product_filter=("product", slug) if owner is None
+                            record_filter=("product", slug) if owner is None
                             else ("eigen", f"{owner}/{slug}")))
 
 
@@ -273,6 +274,7 @@ OwnTexts = Iterable[tuple[str, ResolvedProduct]]  # (CBS code, its own version)
 # The placeholder's pages that a gemeente's homepage text or news replace in
 # its search (the `pagina` filter: the browser hides them on that site).
 REPLACED_PAGES = {"index.html": "home", "nieuws/index.html": "nieuws"}
+_MAIN_TAG = re.compile(r"<main(?=[\s>])")
 
 
 def own_page_records(catalogue: Catalogue, cbs_code: str) -> list[Record]:
@@ -290,13 +292,13 @@ def own_page_records(catalogue: Catalogue, cbs_code: str) -> list[Record]:
                 f"{render_markdown(profile.welcome, '')}")
         records.append(Record(f"#{cbs_code}", _document(
             body, title=title, kind="Pagina",
-            product_filter=("eigen", f"{cbs_code}/home"))))
+            record_filter=("eigen", f"{cbs_code}/home"))))
     for item in profile.news:
         body = (f'<h1 data-pagefind-weight="10">{escape(item.title)}</h1>'
                 f"<p>{escape(item.summary)}</p>{render_markdown(item.body, '')}")
         records.append(Record(f"nieuws/{item.slug}/#{cbs_code}", _document(
             body, title=item.title, kind="Nieuws",
-            product_filter=("eigen", f"{cbs_code}/nieuws/{item.slug}"))))
+            record_filter=("eigen", f"{cbs_code}/nieuws/{item.slug}"))))
     return records
 
 
@@ -313,8 +315,9 @@ def _placeholder_record(path: str, html: str) -> Record:
     html = with_placeholder_words(html)
     replaced = REPLACED_PAGES.get(path)
     if replaced is not None:  # hidden where a gemeente's own version replaces it
-        html = html.replace(
-            "<main ", f'<main data-pagefind-filter="pagina:{replaced}" ', 1)
+        # on the index's root (`main`), whatever attributes a theme gives it
+        html = _MAIN_TAG.sub(f'<main data-pagefind-filter="pagina:{replaced}"', html,
+                             count=1)
     return Record(_page_url(path), html)
 
 
